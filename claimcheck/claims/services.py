@@ -1,0 +1,332 @@
+"""Every write to the claims domain goes through these functions.
+
+Each is transactional, takes keyword-only arguments, validates with full_clean() before it
+saves, attributes the change to `by` in the history tables, and returns the object. Admin,
+API and management commands call these and nothing else.
+"""
+
+import dataclasses
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claimcheck import rubric
+
+from . import selectors
+from .models import (
+    Claim,
+    ClaimAppearance,
+    Concern,
+    EvidenceLink,
+    Rating,
+    RegulatoryRecord,
+    ReviewerProfile,
+    SafetySignal,
+    Source,
+    Subject,
+    TransparencyItem,
+    VerdictChange,
+)
+
+
+def system_user():
+    """The account that management commands act as, so their changes are attributed."""
+    user, _ = get_user_model().objects.get_or_create(
+        username=settings.SYSTEM_USERNAME,
+        defaults={"is_active": False, "first_name": "ClaimCheck", "last_name": "system"},
+    )
+    return user
+
+
+def _save(instance, *, by, fields=None, reason=""):
+    """Validate and save; on an update, only the given fields. Returns the changed fields."""
+    adding = instance._state.adding
+    changed = []
+    for name, value in (fields or {}).items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            current = getattr(instance, field.attname)
+            differs = current != (value.pk if value is not None else None)
+        else:
+            differs = getattr(instance, name) != value
+        if differs:
+            setattr(instance, name, value)
+            changed.append(name)
+    if not adding and not changed:
+        return changed
+    instance.full_clean()
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason[:100]
+    if adding:
+        instance.save()
+    else:
+        auto_now = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=changed + auto_now)
+    return changed or ["(created)"]
+
+
+def _upsert(model, *, by, lookup, fields, reason=""):
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup)
+    _save(instance, by=by, fields=fields, reason=reason)
+    return instance
+
+
+def _set_m2m(manager, objects):
+    """Replace a many-to-many set only when it differs (so reruns write nothing)."""
+    wanted = {obj.pk for obj in objects}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(objects)
+
+
+@transaction.atomic
+def concern_upsert(*, by, slug, name):
+    return _upsert(Concern, by=by, lookup={"slug": slug}, fields={"name": name})
+
+
+@transaction.atomic
+def reviewer_upsert(*, by, slug, name, credentials, bio="", provisional=False):
+    return _upsert(
+        ReviewerProfile,
+        by=by,
+        lookup={"slug": slug},
+        fields={"name": name, "credentials": credentials, "bio": bio, "provisional": provisional},
+    )
+
+
+@transaction.atomic
+def subject_upsert(*, by, slug, fields, concerns=None):
+    subject = _upsert(Subject, by=by, lookup={"slug": slug}, fields=fields)
+    if concerns is not None:
+        _set_m2m(subject.concerns, concerns)
+    return subject
+
+
+@transaction.atomic
+def subject_set_alternatives(*, by, subject, alternatives):
+    if any(alt.pk == subject.pk for alt in alternatives):
+        raise ValidationError({"alternatives": "A subject cannot be its own alternative."})
+    _set_m2m(subject.alternatives, alternatives)
+    return subject
+
+
+@transaction.atomic
+def transparency_set(*, by, subject, code, status, source_url="", note=""):
+    """Record one checklist item; product subjects use P1-P8, every other kind C1-C4."""
+    product = subject.kind == rubric.tables.SubjectKind.PRODUCT
+    valid = rubric.tables.PRODUCT_CHECKLIST if product else rubric.tables.CLASS_CHECKLIST
+    if code not in valid:
+        raise ValidationError(
+            {
+                "code": f"{code} does not apply to a {subject.get_kind_display()} "
+                f"subject; use one of {', '.join(valid)}."
+            }
+        )
+    return _upsert(
+        TransparencyItem,
+        by=by,
+        lookup={"subject": subject, "code": code},
+        fields={"status": status, "source_url": source_url, "note": note},
+    )
+
+
+@transaction.atomic
+def source_upsert(*, by, lookup, fields):
+    """Create or update a source found by one identifier (pmid, doi, nct, fda_number or url)."""
+    return _upsert(Source, by=by, lookup=lookup, fields=fields)
+
+
+@transaction.atomic
+def regulatory_record_upsert(*, by, slug, fields):
+    return _upsert(RegulatoryRecord, by=by, lookup={"slug": slug}, fields=fields)
+
+
+@transaction.atomic
+def signal_upsert(*, by, slug, fields, subjects):
+    for name, vocabulary in (
+        ("routes", rubric.tables.Route),
+        ("claim_types", rubric.tables.ClaimType),
+        ("origins", rubric.tables.Origin),
+    ):
+        bad = [v for v in fields.get(name, []) if v not in vocabulary._value2member_map_]
+        if bad:
+            raise ValidationError({name: f"Unknown value(s): {', '.join(map(str, bad))}."})
+    signal = _upsert(SafetySignal, by=by, lookup={"slug": slug}, fields=fields)
+    _set_m2m(signal.subjects, subjects)
+    return signal
+
+
+@transaction.atomic
+def claim_upsert(*, by, slug, fields, regulatory_records=None):
+    """Create or edit a claim's own fields. Workflow fields change only through the actions."""
+    claim = _upsert(Claim, by=by, lookup={"slug": slug}, fields=fields)
+    if regulatory_records is not None:
+        _set_m2m(claim.regulatory_records, regulatory_records)
+    return claim
+
+
+@transaction.atomic
+def appearance_add(*, by, claim, url, first_seen=None, note=""):
+    return _upsert(
+        ClaimAppearance,
+        by=by,
+        lookup={"claim": claim, "url": url},
+        fields={"first_seen": first_seen, "note": note},
+    )
+
+
+@transaction.atomic
+def evidence_link(*, by, claim, source, fields):
+    """Link a source to a claim, or update what the link records. Does not re-rate: the
+    rating changes when a reviewer re-rates or publishes."""
+    return _upsert(EvidenceLink, by=by, lookup={"claim": claim, "source": source}, fields=fields)
+
+
+@transaction.atomic
+def evidence_unlink(*, by, link):
+    link._history_user = by
+    link.delete()
+
+
+def _snapshot(rating):
+    return (rating.verdict, rating.score) if rating else ("", None)
+
+
+@transaction.atomic
+def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
+    """Rate the claim from its stored inputs under the current rubric.
+
+    Writes a new Rating (and, for a published claim, a verdict-history entry) only when the
+    inputs hash or the rubric version differ from the current rating's. Returns the current
+    rating afterwards.
+    """
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("subject", "current_rating")
+        .get(pk=claim.pk)
+    )
+    try:
+        result = rubric.rate(selectors.claim_rating_inputs(claim=claim))
+    except rubric.RubricInputError as error:
+        raise ValidationError(f"The stored inputs cannot be rated: {error}") from error
+    current = claim.current_rating
+    if (
+        current is not None
+        and current.inputs_sha256 == result.inputs_sha256
+        and current.rubric_version == result.rubric_version
+    ):
+        return current
+    # Identical inputs seen before (say, evidence removed then restored) reuse that rating.
+    rating = claim.ratings.filter(
+        rubric_version=result.rubric_version, inputs_sha256=result.inputs_sha256
+    ).first()
+    if rating is None:
+        output = dataclasses.asdict(result)
+        output["factors"] = [dataclasses.asdict(f) for f in result.factors]
+        output["safety_signals"] = list(result.safety_signals)
+        rating = Rating(claim=claim, created_at=timezone.now(), **output)
+        rating.full_clean(exclude=["claim"])
+        rating.save()
+    _save(claim, by=by, fields={"current_rating": rating}, reason=reason)
+    if claim.status == "published":
+        _history(claim=claim, kind="rerated", old=current, new=rating, by=by, reason=reason)
+    return rating
+
+
+def _history(*, claim, kind, old, new, by, reason):
+    old_verdict, old_score = _snapshot(old)
+    new_verdict, new_score = _snapshot(new)
+    change = VerdictChange(
+        claim=claim,
+        rating=new,
+        kind=kind,
+        old_verdict=old_verdict,
+        new_verdict=new_verdict,
+        old_score=old_score,
+        new_score=new_score,
+        rubric_version=(new or old).rubric_version if (new or old) else rubric.VERSION,
+        reason=reason,
+        changed_at=timezone.now(),
+        changed_by=by,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def claim_submit_for_review(*, claim, by):
+    if claim.status not in ("draft", "retracted"):
+        raise ValidationError(
+            f"Only a draft or retracted claim can be submitted for review; "
+            f"this one is {claim.get_status_display().lower()}."
+        )
+    claim_rerate(claim=claim, by=by, reason="Rated on submission for review")
+    claim.refresh_from_db()
+    _save(claim, by=by, fields={"status": "in_review"}, reason="Submitted for review")
+    return claim
+
+
+@transaction.atomic
+def claim_publish(*, claim, by, reviewer):
+    """Publish a reviewed claim under a named reviewer, with a rating of its current inputs."""
+    if claim.status != "in_review":
+        raise ValidationError(
+            f"Only a claim in review can be published; this one is "
+            f"{claim.get_status_display().lower()}."
+        )
+    if not isinstance(reviewer, ReviewerProfile):
+        raise ValidationError({"reviewer": "A named reviewer is required to publish."})
+    previous = VerdictChange.objects.filter(claim=claim).order_by("-changed_at", "-id").first()
+    rating = claim_rerate(claim=claim, by=by, reason="Rated on publication")
+    claim.refresh_from_db()
+    now = timezone.now()
+    _save(
+        claim,
+        by=by,
+        reason="Published",
+        fields={
+            "status": "published",
+            "reviewer": reviewer,
+            "reviewed_at": now,
+            "published_at": claim.published_at or now,
+        },
+    )
+    old = previous.rating if previous and previous.kind != "retracted" else None
+    _history(
+        claim=claim,
+        kind="published",
+        old=old,
+        new=rating,
+        by=by,
+        reason=f"Published after review by {reviewer.name}",
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_retract(*, claim, by, reason):
+    if claim.status != "published":
+        raise ValidationError("Only a published claim can be retracted.")
+    if not reason.strip():
+        raise ValidationError({"retraction_reason": "Say publicly why the claim is retracted."})
+    _save(
+        claim,
+        by=by,
+        reason="Retracted",
+        fields={"status": "retracted", "retraction_reason": reason.strip()},
+    )
+    _history(
+        claim=claim,
+        kind="retracted",
+        old=claim.current_rating,
+        new=None,
+        by=by,
+        reason=reason.strip(),
+    )
+    return claim

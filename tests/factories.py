@@ -1,0 +1,63 @@
+"""factory_boy factories for test setup. Behaviour under test goes through the services."""
+
+import factory
+
+from claimcheck.claims import models
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ReviewerProfile
+
+    slug = factory.Sequence(lambda n: f"reviewer-{n}")
+    name = factory.Sequence(lambda n: f"Reviewer {n}")
+    credentials = "MD, dermatologist"
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Subject
+
+    kind = "ingredient_class"
+    name = factory.Sequence(lambda n: f"Ingredient {n}")
+    slug = factory.Sequence(lambda n: f"ingredient-{n}")
+    source_origin = "synthetic"
+    summary = "An ingredient."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Source
+
+    title = factory.Sequence(lambda n: f"A randomised trial {n}")
+    pmid = factory.Sequence(lambda n: str(10_000_000 + n))
+    design = "rct"
+    population = "human"
+    participants = 120
+    funding = "independent"
+    year = 2020
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Claim
+
+    slug = factory.Sequence(lambda n: f"claim-{n}")
+    subject = factory.SubFactory(SubjectFactory)
+    text = factory.Sequence(lambda n: f"Ingredient {n} reduces fine lines")
+    route = "topical_intact"
+    claim_type = "appearance"
+    outcome = "fine lines"
+    regulatory_code = "R4"
+    regulatory_note = "A cosmetic making an appearance claim."
+    conclusion_summary = "Some evidence."
+
+
+class EvidenceLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.EvidenceLink
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    direction = "supports"
+    risk_of_bias = "low"
