@@ -64,7 +64,7 @@ def describe():
                 for d in Design
             ],
             "points": {level.value: points for level, points in E_POINTS.items()},
-            "mixed_points": "half of min(level points, 50)",
+            "mixed_points": "round_half_up(min(level points, 50) / 2)",
             "against_points": "no effect or contradicts: 0",
             "governing_direction": [
                 "The best systematic review's direction governs when the reviews agree.",
@@ -110,9 +110,9 @@ def describe():
                     "name": "Independence",
                     "kind": "automatic",
                     "levels": {
-                        "more than half of participants from manufacturer-funded, "
-                        "-affiliated or undisclosed-funding studies, or a key study not "
-                        "peer reviewed": -1
+                        "more than half of participants from studies funded wholly or "
+                        "partly by the manufacturer, affiliated with it, or not disclosing "
+                        "their funding; or a key study not peer reviewed": -1
                     },
                     "waived_for": fda,
                 },

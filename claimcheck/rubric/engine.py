@@ -572,7 +572,7 @@ def _e_points(level, direction):
     if direction == Direction.SUPPORTS:
         return E_POINTS[level]
     if direction == Direction.MIXED:
-        return min(E_POINTS[level], 50) // 2
+        return round_half_up(min(E_POINTS[level], 50), 2)
     return 0
 
 
