@@ -21,14 +21,36 @@ from .models import (
 )
 
 
+class ServiceSaveMixin:
+    """Admin saves and deletes go through the services: validated and attributed."""
+
+    def save_model(self, request, obj, form, change):
+        services.staff_save(
+            instance=obj, by=request.user, changed=form.changed_data if change else None
+        )
+
+    def delete_model(self, request, obj):
+        services.staff_delete(instance=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.staff_delete(instance=obj, by=request.user)
+        for obj in formset.new_objects:
+            services.staff_save(instance=obj, by=request.user)
+        for obj, changed in formset.changed_objects:
+            services.staff_save(instance=obj, by=request.user, changed=changed)
+        formset.save_m2m()
+
+
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(SimpleHistoryAdmin):
+class ReviewerProfileAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["name", "credentials", "provisional"]
     search_fields = ["name", "credentials"]
 
@@ -39,7 +61,7 @@ class TransparencyInline(admin.TabularInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(SimpleHistoryAdmin):
+class SubjectAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "source_origin", "brand", "updated_at"]
     list_filter = ["kind", "source_origin", "concerns"]
     search_fields = ["name", "slug", "brand"]
@@ -49,7 +71,7 @@ class SubjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "year",
@@ -66,7 +88,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RegulatoryRecord)
-class RegulatoryRecordAdmin(SimpleHistoryAdmin):
+class RegulatoryRecordAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["title", "subject", "kind", "date"]
     list_filter = ["kind"]
     list_select_related = ["subject"]
@@ -75,7 +97,7 @@ class RegulatoryRecordAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SafetySignal)
-class SafetySignalAdmin(SimpleHistoryAdmin):
+class SafetySignalAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["title", "issuer", "kind", "date", "status"]
     list_filter = ["issuer", "kind", "status"]
     search_fields = ["title", "product_class"]
@@ -94,7 +116,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["text", "subject", "status", "verdict", "score", "reviewer", "updated_at"]
     list_filter = ["status", "current_rating__verdict", "subject__kind", "regulatory_code"]
     list_select_related = ["subject", "current_rating", "reviewer"]

@@ -330,3 +330,27 @@ def claim_retract(*, claim, by, reason):
         reason=reason.strip(),
     )
     return claim
+
+
+@transaction.atomic
+def staff_save(*, instance, by, changed=None):
+    """A staff edit from a form (the admin's change pages and inlines): validated, attributed,
+    and on an update only the changed fields are written. Workflow fields are not editable
+    there; they change through the workflow services above."""
+    instance.full_clean()
+    instance._history_user = by
+    if instance._state.adding or changed is None:
+        instance.save()
+        return instance
+    concrete = {f.name for f in instance._meta.concrete_fields}
+    fields = [name for name in changed if name in concrete]
+    fields += [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    if fields:
+        instance.save(update_fields=fields)
+    return instance
+
+
+@transaction.atomic
+def staff_delete(*, instance, by):
+    instance._history_user = by
+    instance.delete()
