@@ -459,7 +459,7 @@ def _e_dimension(claim, r_code):
                     "E_D4_IMPRECISION",
                     "E",
                     -cost,
-                    f"Imprecision: only {total} participants {counted} (fewer than {threshold}).",
+                    _imprecision_sentence(body, total, counted, threshold),
                     tuple(s.key for s in body),
                 )
             )
@@ -566,6 +566,19 @@ _DIRECTION_WORDS = {
     Direction.NO_EFFECT: "shows no meaningful effect",
     Direction.CONTRADICTS: "points the other way",
 }
+
+
+def _imprecision_sentence(body, total, counted, threshold):
+    unreported = [s for s in body if s.participants is None]
+    if unreported and total == 0:
+        return (
+            "Imprecision: the studies do not report how many people took part, so precision "
+            f"cannot be shown (counted as fewer than {threshold})."
+        )
+    sentence = f"Imprecision: only {total} participants {counted} (fewer than {threshold})."
+    if unreported:
+        sentence += " Some studies do not report their size."
+    return sentence
 
 
 def _e_points(level, direction):

@@ -609,8 +609,11 @@ def test_imprecision_counts_the_participants_across_primary_studies(sizes, cost)
     else:
         d4 = factor(rating, "E_D4_IMPRECISION")
         assert d4.effect == cost
-        assert "across the studies" in d4.sentence
-        assert f"only {sum(n or 0 for n in sizes)} participants" in d4.sentence
+        if all(n is None for n in sizes):
+            assert "do not report how many people took part" in d4.sentence
+        else:
+            assert "across the studies" in d4.sentence
+            assert f"only {sum(n or 0 for n in sizes)} participants" in d4.sentence
 
 
 def test_imprecision_of_reviews_counts_only_the_largest_review():
@@ -1333,3 +1336,13 @@ def test_describe_publishes_the_regulatory_table_weights_and_thresholds():
     assert transparency["product"]["p2_not_applicable_for"] == ["microbial", "synthetic"]
     assert [i["code"] for i in transparency["class"]["items"]] == ["C1", "C2", "C3", "C4"]
     assert transparency["class"]["points_each"] == 25
+
+
+def test_imprecision_says_plainly_when_sizes_are_not_reported():
+    unknown = rate(claim(study(participants=None)))
+    assert "do not report how many people took part" in factor(unknown, "E_D4_IMPRECISION").sentence
+    partly = rate(claim(study("A", participants=40), study("B", participants=None)))
+    sentence = factor(partly, "E_D4_IMPRECISION").sentence
+    assert "only 40 participants" in sentence and "Some studies do not report" in sentence
+    known = rate(claim(study(participants=50)))
+    assert factor(known, "E_D4_IMPRECISION").sentence.startswith("Imprecision: only 50")
