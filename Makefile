@@ -10,8 +10,19 @@ DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-insecure-key SECURE_SSL_REDIRECT=0 \
 # The suite runs with production-like settings (DEBUG off), minus the HTTPS redirect.
 TEST_ENV := SECRET_KEY=test-only-insecure-key DEBUG=0 SECURE_SSL_REDIRECT=0
 
+# Tools of the browser tests (tests/web/browser/), outside git: Debian's Chromium and Java from
+# apt-get, and these npm packages in .cache/node (pinned).
+AXE_CORE_VERSION := 4.14.1
+VNU_JAR_VERSION := 26.9.27
+NODE_CACHE := .cache/node
+NODE_STAMP := $(NODE_CACHE)/.installed-axe-core-$(AXE_CORE_VERSION)-vnu-jar-$(VNU_JAR_VERSION)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Playwright for Python drives the system Chromium; it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint format migrate starter-data check-deploy clean
+.PHONY: help install run test test-postgres lint format migrate starter-data check-deploy clean \
+	browser-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,6 +43,24 @@ run: install ## Migrate, load the starter data and serve http://127.0.0.1:8000/
 test: install ## Run the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+browser-deps: install ## Install what the browser tests need: Chromium, Java, axe-core, vnu-jar
+	@missing=""; \
+	[ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@# --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's is used.
+	@[ -f $(NODE_STAMP) ] || { \
+		echo "npm install axe-core@$(AXE_CORE_VERSION) vnu-jar@$(VNU_JAR_VERSION) into $(NODE_CACHE)"; \
+		rm -rf $(NODE_CACHE) && mkdir -p $(NODE_CACHE) && \
+		npm install --prefix $(NODE_CACHE) --ignore-scripts --no-save --no-audit --no-fund \
+			--loglevel=error axe-core@$(AXE_CORE_VERSION) vnu-jar@$(VNU_JAR_VERSION) >/dev/null && \
+		touch $(NODE_STAMP); }
+
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -51,4 +80,4 @@ check-deploy: install ## Django's deployment checks under production settings
 	ALLOWED_HOSTS=claimcheck.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv, caches and the local SQLite database
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis staticfiles claimcheck.sqlite3 .coverage
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .hypothesis staticfiles claimcheck.sqlite3 .coverage

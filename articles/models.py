@@ -1,8 +1,12 @@
 """Editorial explainers ("Exosomes: what the evidence says") linked to subjects and claims."""
 
+import markdown
+import nh3
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
 from claimcheck.claims.models import Claim, ReviewerProfile, Subject
@@ -18,7 +22,9 @@ class Article(models.Model):
     slug = models.SlugField(max_length=150, unique=True)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=300)
-    body = models.TextField(help_text="Plain text; paragraphs separated by blank lines.")
+    body = models.TextField(
+        help_text="Markdown. Links, lists, tables and emphasis are kept; any HTML is sanitised."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -57,3 +63,46 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def body_html(self):
+        """The body's Markdown as HTML, sanitised: staff text never carries script or style."""
+        html = markdown.markdown(self.body, extensions=["extra"], output_format="html")
+        clean = nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes={"a": {"href", "title"}, "abbr": {"title"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener nofollow",
+        )
+        return mark_safe(clean)  # noqa: S308 - sanitised by nh3 with an allow-list just above
+
+
+ALLOWED_TAGS = {
+    "p",
+    "a",
+    "em",
+    "strong",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
+    "abbr",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+}

@@ -26,12 +26,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "csp",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "claimcheck.claims",
     "claimcheck.web",
     "claimcheck.api",
+    "claimcheck.accounts",
     "articles",
 ]
 
@@ -39,11 +44,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -65,9 +73,11 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or the embedded SQLite file in the project folder.
+# Database: DATABASE_URL, or (unset or empty) the embedded SQLite file in the project folder.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'claimcheck.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'claimcheck.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -149,24 +159,91 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy: no inline script or style anywhere (django-csp 4).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Trusted reverse proxies in front of the app: client addresses are read this many hops from
+# the right of X-Forwarded-For (0: use the connection's address).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 
+# REST API (claimcheck/api). Default deny: every view names its permission. JSON only; the
+# browsable API only with DEBUG. Throttles count in the default cache (Redis in production).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "claimcheck.api.authentication.ApiKeyAuthentication",
+        "claimcheck.api.authentication.StaffSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["claimcheck.api.permissions.DenyAll"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_PARSER_CLASSES": ["claimcheck.api.parsers.StrictJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claimcheck.api.negotiation.JSONFallbackNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["claimcheck.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="60/min"),
+        "api_key": env.str("API_RATE_KEY", default="600/min"),
+        "staff": env.str("API_RATE_KEY", default="600/min"),
+        "write": env.str("API_RATE_WRITE", default="120/hour"),
+        "check_request": "10/hour",
+    },
+    "NUM_PROXIES": TRUSTED_PROXIES,
+    "EXCEPTION_HANDLER": "claimcheck.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "claimcheck.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ClaimCheck API",
-    "DESCRIPTION": "Skincare and aesthetics claims rated from the evidence.",
+    "DESCRIPTION": (
+        "Skincare and aesthetics claims rated from the evidence. Reads are open (anonymous "
+        "clients are rate-limited; an API key raises the limit); writes need a write-enabled "
+        "API key or a staff session. Errors always have the shape "
+        '`{"error": {"code", "message", "fields"}}`. See the README for limits, pagination, '
+        "caching and examples."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "claimcheck.api.docs.VERDICTS",
+        "SubjectKindEnum": "claimcheck.api.docs.SUBJECT_KINDS",
+        "SourceKindEnum": "claimcheck.api.docs.SOURCE_KINDS",
+        "SignalKindEnum": "claimcheck.api.docs.SIGNAL_KINDS",
+        "SignalStatusEnum": "claimcheck.api.docs.SIGNAL_STATUSES",
+        "VerdictChangeKindEnum": "claimcheck.api.docs.CHANGE_KINDS",
+        "ClaimStatusEnum": "claimcheck.api.docs.CLAIM_STATUSES",
+        "DirectionEnum": "claimcheck.api.docs.DIRECTIONS",
+    },
 }
+# CORS: the read API answers any origin, without cookies; writes are never allowed
+# cross-origin (no unsafe method is offered to a preflight).
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

@@ -82,3 +82,16 @@ def test_ssl_redirect_defaults_on_when_debug_is_off():
     off = _manage("shell", "--no-imports", "-c", code, SECRET_KEY="x", DEBUG="0")
     on = _manage("shell", "--no-imports", "-c", code, SECRET_KEY="x", DEBUG="1")
     assert (off.stdout.strip(), on.stdout.strip()) == ("True", "False")
+
+
+def test_empty_database_url_means_the_embedded_sqlite_file():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        SECRET_KEY="x",
+        DATABASE_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"

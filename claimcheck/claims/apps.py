@@ -1,7 +1,38 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ClaimsConfig(AppConfig):
     name = "claimcheck.claims"
     label = "claims"
     verbose_name = "Claims and evidence"
+
+    # Models whose changes can alter a public page or API answer.
+    PUBLIC_MODELS = (
+        "Claim",
+        "Rating",
+        "VerdictChange",
+        "Subject",
+        "Source",
+        "EvidenceLink",
+        "TransparencyItem",
+        "RegulatoryRecord",
+        "SafetySignal",
+        "ReviewerProfile",
+        "Concern",
+        "ClaimAppearance",
+        "CheckRequest",
+    )
+
+    def ready(self):
+        from . import freshness
+
+        for name in self.PUBLIC_MODELS:
+            model = self.get_model(name)
+            post_save.connect(
+                freshness.on_content_saved, sender=model, dispatch_uid=f"freshness-save-{name}"
+            )
+            post_delete.connect(
+                freshness.on_content_saved, sender=model, dispatch_uid=f"freshness-delete-{name}"
+            )
+        m2m_changed.connect(freshness.on_content_saved, dispatch_uid="freshness-m2m")

@@ -5,6 +5,7 @@ named database constraints; fields that only services set are not editable.
 """
 
 import re
+import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -825,3 +826,66 @@ class VerdictChange(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.old_verdict or '-'} -> {self.new_verdict or '-'}"
+
+
+class CheckRequest(models.Model):
+    """A consumer's "please check this claim", moderated by staff, with a public status page."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted: we are checking it"
+        DUPLICATE = "duplicate", "Already checked"
+        DECLINED = "declined", "Declined"
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    claim_text = models.CharField(max_length=300, help_text="The claim, as the visitor saw it.")
+    seen_at = models.URLField("where it was seen", max_length=500, blank=True)
+    details = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.NEW, editable=False
+    )
+    decision_reason = models.TextField(
+        blank=True, editable=False, help_text="Shown publicly on the status page."
+    )
+    claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_requests",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Moderation queue: newest requests in a given state first.
+            models.Index(fields=["status", "-created_at"], name="claims_checkreq_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "accepted", "duplicate", "declined"]),
+                name="claims_checkrequest_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(claim_text=""), name="claims_checkrequest_text_not_empty"
+            ),
+            # A declined request says why, publicly; accepted and duplicate ones link a claim.
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="claims_checkrequest_declined_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["accepted", "duplicate"]) | Q(claim__isnull=False),
+                name="claims_checkrequest_linked_claim",
+            ),
+        ]
+
+    def __str__(self):
+        return self.claim_text[:80]
+
+    def get_absolute_url(self):
+        return reverse("web:request-status", kwargs={"public_id": self.public_id})

@@ -1,11 +1,22 @@
 """Reads: one function per page or job, doing all of its joining."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from claimcheck import rubric
+from claimcheck.rubric import tables
 
-from .models import Claim, EvidenceLink, SafetySignal, Subject, TransparencyItem
+from .models import (
+    CheckRequest,
+    Claim,
+    Concern,
+    EvidenceLink,
+    SafetySignal,
+    Source,
+    Subject,
+    TransparencyItem,
+    VerdictChange,
+)
 
 
 def claim_rating_inputs(*, claim):
@@ -90,46 +101,305 @@ def claim_list_published():
     )
 
 
-def claim_page(*, slug):
-    """Everything the claim verdict page shows, in a fixed number of queries."""
+def _published_claims_prefetch(to_attr="published_claims"):
+    """Prefetch each subject's published claims with their ratings (one query)."""
+    return Prefetch(
+        "claims",
+        queryset=Claim.objects.published().select_related("current_rating").order_by("text"),
+        to_attr=to_attr,
+    )
 
+
+def claim_page(*, slug):
+    """Everything the claim verdict page shows, in a fixed number of queries:
+    claim with subject, rating and reviewer; evidence with sources; verdict history;
+    alternatives with their published claims (two); signals; appearances; related articles."""
     claim = claim_get_published(slug=slug)
     evidence = list(
-        EvidenceLink.objects.filter(claim=claim).select_related("source").order_by("source__year")
+        EvidenceLink.objects.filter(claim=claim)
+        .select_related("source")
+        .order_by("-source__year", "source__title")
     )
-    history = list(claim.verdict_history.select_related("changed_by").order_by("-changed_at"))
+    history = list(claim.verdict_history.order_by("-changed_at", "-id"))
     alternatives = list(
-        claim.subject.alternatives.prefetch_related(
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.published().select_related("current_rating"),
-                to_attr="published_claims",
-            )
-        )
+        Subject.objects.filter(alternative_to=claim.subject)
+        .prefetch_related(_published_claims_prefetch())
+        .order_by("name")
     )
-    signals = list(SafetySignal.objects.filter(subjects=claim.subject))
     matched = set(claim.current_rating.safety_signals)
+    signals = [
+        signal
+        for signal in SafetySignal.objects.filter(subjects=claim.subject).order_by("-date")
+        if f"signal:{signal.slug}" in matched
+    ]
+    claim.appearance_list = list(claim.appearances.all())
+    articles = list(claim.articles.filter(status="published").order_by("title"))
     return {
         "claim": claim,
         "rating": claim.current_rating,
         "evidence": evidence,
         "history": history,
         "alternatives": alternatives,
-        "signals": [s for s in signals if f"signal:{s.slug}" in matched],
+        "signals": signals,
+        "articles": articles,
     }
 
 
 def subject_page(*, slug):
-
-    subject = Subject.objects.filter(slug=slug).first()
+    """A subject with its published claims, alternatives, checklist, signals and articles.
+    Subjects without a published claim are not public."""
+    subject = (
+        Subject.objects.filter(slug=slug, claims__status="published")
+        .prefetch_related("concerns")
+        .distinct()
+        .first()
+    )
     if subject is None:
         raise Http404("No subject has this address.")
     claims = list(subject.claims.published().select_related("current_rating").order_by("text"))
-    if not claims:
-        raise Http404("No subject has this address.")
+    alternatives = list(
+        subject.alternatives.prefetch_related(_published_claims_prefetch()).order_by("name")
+    )
     return {
         "subject": subject,
         "claims": claims,
-        "alternatives": list(subject.alternatives.all()),
-        "transparency": list(subject.transparency.all()),
+        "alternatives": alternatives,
+        "transparency": list(subject.transparency.order_by("code")),
+        "records": list(subject.regulatory_records.order_by("-date")),
+        "signals": list(subject.safety_signals.order_by("-date")),
+        "articles": list(subject.articles.filter(status="published").order_by("title")),
     }
+
+
+def home_page():
+    """Latest verdict changes, and what to browse by: concerns, kinds, verdicts."""
+    latest = list(
+        VerdictChange.objects.filter(claim__status="published")
+        .exclude(kind="retracted")
+        .select_related("claim__subject", "claim__current_rating")
+        .order_by("-changed_at", "-id")[:12]
+    )
+    seen, unique = set(), []
+    for change in latest:
+        if change.claim_id not in seen:
+            seen.add(change.claim_id)
+            unique.append(change.claim)
+    counts = dict(
+        Claim.objects.published()
+        .values_list("current_rating__verdict")
+        .annotate(n=Count("id"))
+        .values_list("current_rating__verdict", "n")
+    )
+    verdicts = [
+        {"value": v.value, "label": tables.VERDICT_LABELS[v], "count": counts.get(v.value, 0)}
+        for v in tables.Verdict
+    ]
+    concerns = list(
+        Concern.objects.annotate(
+            n=Count("subjects__claims", filter=Q(subjects__claims__status="published"))
+        )
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    kinds = [{"value": value, "label": label} for value, label in Subject.Kind.choices]
+    return {"latest": unique[:8], "verdicts": verdicts, "concerns": concerns, "kinds": kinds}
+
+
+MAX_COMPARE = 4
+
+
+def compare_page(*, slugs):
+    """Two to four subjects side by side; unknown or unpublished slugs are reported."""
+    wanted = list(dict.fromkeys(s for s in slugs if s))[:MAX_COMPARE]
+    subjects = {
+        s.slug: s
+        for s in Subject.objects.filter(slug__in=wanted, claims__status="published")
+        .prefetch_related(_published_claims_prefetch(), "transparency")
+        .distinct()
+    }
+    found = [subjects[s] for s in wanted if s in subjects]
+    missing = [s for s in wanted if s not in subjects]
+    return {"subjects": found, "missing": missing}
+
+
+def subject_choices():
+    """Subjects that have published claims, for pickers (compare form)."""
+    return list(
+        Subject.objects.filter(claims__status="published")
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def check_request_page(*, public_id):
+    """A check request's public status, with the claim it led to (if published)."""
+    request = (
+        CheckRequest.objects.select_related("claim__current_rating")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if request is None:
+        raise Http404("No check request has this address.")
+    claim = request.claim if request.claim and request.claim.status == "published" else None
+    return {"check": request, "claim": claim}
+
+
+def feed_changes(*, limit=50):
+    """Newest published verdict changes, for the Atom feed (one query)."""
+    return list(
+        VerdictChange.objects.filter(claim__status="published")
+        .select_related("claim__subject", "claim__current_rating")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
+def sitemap_claims():
+    return Claim.objects.published().only("slug", "updated_at").order_by("slug")
+
+
+def sitemap_subjects():
+    return (
+        Subject.objects.filter(claims__status="published")
+        .distinct()
+        .only("slug", "updated_at")
+        .order_by("slug")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# REST API reads (claimcheck/api). Each returns a queryset the API filters and pages, or a
+# dict of everything one detail shows, in a fixed number of queries.
+
+
+def api_claim_list():
+    """Published claims with subject and rating (one query per page, plus the count)."""
+    return Claim.objects.published().select_related("subject", "current_rating")
+
+
+def api_claim_detail(*, slug, include_unpublished=False):
+    """A claim with everything its API detail shows, in seven queries whatever its size:
+    claim with subject, rating and reviewer; evidence with sources; alternatives; their
+    published claims with ratings; safety signals; appearances; regulatory records.
+
+    Unpublished claims are 404 unless `include_unpublished` (the caller checks who may see).
+    """
+    if include_unpublished:
+        claim = (
+            Claim.objects.select_related("subject", "current_rating", "reviewer")
+            .filter(slug=slug)
+            .first()
+        )
+        if claim is None:
+            raise Http404("No claim has this address.")
+    else:
+        claim = claim_get_published(slug=slug)
+    evidence = list(
+        EvidenceLink.objects.filter(claim=claim)
+        .select_related("source")
+        .order_by("-source__year", "source__title", "source_id")
+    )
+    alternatives = _alternatives_with_claims(claim.subject)
+    matched = set(claim.current_rating.safety_signals) if claim.current_rating else set()
+    signals = [
+        signal
+        for signal in SafetySignal.objects.filter(subjects=claim.subject).order_by("-date", "id")
+        if f"signal:{signal.slug}" in matched
+    ]
+    appearances = list(claim.appearances.order_by("first_seen", "id"))
+    records = list(claim.regulatory_records.order_by("-date", "id"))
+    return {
+        "claim": claim,
+        "evidence": evidence,
+        "alternatives": alternatives,
+        "signals": signals,
+        "appearances": appearances,
+        "records": records,
+    }
+
+
+def _alternatives_with_claims(subject):
+    """The subject's alternatives, each with `published_claims` (rating joined): two queries
+    always, even when there are none, so counts stay fixed."""
+    alternatives = list(Subject.objects.filter(alternative_to=subject).order_by("name", "id"))
+    claims = (
+        Claim.objects.published()
+        .filter(subject__alternative_to=subject)
+        .select_related("current_rating")
+        .order_by("text", "id")
+    )
+    by_subject = {}
+    for claim in claims:
+        by_subject.setdefault(claim.subject_id, []).append(claim)
+    for alternative in alternatives:
+        alternative.published_claims = by_subject.get(alternative.pk, [])
+    return alternatives
+
+
+def api_subject_detail(*, slug):
+    """A public subject with everything its API detail shows, in nine queries whatever its
+    size: subject; concerns; published claims; alternatives; their claims; checklist;
+    regulatory records; signals; published articles."""
+    subject = (
+        Subject.objects.filter(
+            Exists(Claim.objects.filter(subject=OuterRef("pk"), status="published")), slug=slug
+        )
+        .prefetch_related(Prefetch("concerns", queryset=Concern.objects.order_by("name")))
+        .first()
+    )
+    if subject is None:
+        raise Http404("No subject has this address.")
+    return {
+        "subject": subject,
+        "claims": list(
+            subject.claims.published().select_related("current_rating").order_by("text", "id")
+        ),
+        "alternatives": _alternatives_with_claims(subject),
+        "transparency": list(subject.transparency.order_by("code")),
+        "records": list(subject.regulatory_records.order_by("-date", "id")),
+        "signals": list(subject.safety_signals.order_by("-date", "id")),
+        "articles": list(subject.articles.filter(status="published").order_by("title", "id")),
+    }
+
+
+def api_claim_history(*, slug):
+    """A published claim's public verdict history, newest first (one query plus the claim)."""
+    claim = claim_get_published(slug=slug)
+    return claim, claim.verdict_history.order_by("-changed_at", "-id")
+
+
+def api_subject_list():
+    """Subjects with at least one published claim, with that count and their concerns."""
+    published = Count("claims", filter=Q(claims__status="published"), distinct=True)
+    return (
+        Subject.objects.annotate(published_claims=published)
+        .filter(published_claims__gt=0)
+        .prefetch_related(Prefetch("concerns", queryset=Concern.objects.order_by("name")))
+    )
+
+
+def api_source_list(*, include_uncited=False):
+    """Sources; the public sees those cited by a published claim (writers see all)."""
+    sources = Source.objects.all()
+    if not include_uncited:
+        cited = EvidenceLink.objects.filter(source=OuterRef("pk"), claim__status="published")
+        sources = sources.filter(Exists(cited))
+    return sources
+
+
+def api_signal_list():
+    """Safety signals with the subjects they cover (two queries per page, plus the count)."""
+    return SafetySignal.objects.prefetch_related(
+        Prefetch("subjects", queryset=Subject.objects.order_by("name"))
+    )
+
+
+def claim_created_by(*, claim):
+    """The account that created the claim, from its history (one query), or None."""
+    first = claim.history.filter(history_type="+").order_by("history_date").first()
+    return first.history_user_id if first else None
+
+
+def source_created_by(*, source):
+    first = source.history.filter(history_type="+").order_by("history_date").first()
+    return first.history_user_id if first else None

@@ -17,6 +17,7 @@ from claimcheck import rubric
 
 from . import selectors
 from .models import (
+    CheckRequest,
     Claim,
     ClaimAppearance,
     Concern,
@@ -57,7 +58,7 @@ def _save(instance, *, by, fields=None, reason=""):
             changed.append(name)
     if not adding and not changed:
         return changed
-    instance.full_clean()
+    _validate(instance, changed=None if adding else changed)
     instance._history_user = by
     if reason:
         instance._change_reason = reason[:100]
@@ -67,6 +68,17 @@ def _save(instance, *, by, fields=None, reason=""):
         auto_now = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
         instance.save(update_fields=changed + auto_now)
     return changed or ["(created)"]
+
+
+def _validate(instance, *, changed=None):
+    """full_clean(); on an update, database constraints are checked only where they involve a
+    changed field (each check costs a query; the database enforces them all regardless)."""
+    if changed is None:
+        instance.full_clean()
+        return
+    unchanged = {f.name for f in instance._meta.concrete_fields} - set(changed)
+    instance.full_clean(validate_constraints=False)
+    instance.validate_constraints(exclude=unchanged)
 
 
 def _upsert(model, *, by, lookup, fields, reason=""):
@@ -354,3 +366,12 @@ def staff_save(*, instance, by, changed=None):
 def staff_delete(*, instance, by):
     instance._history_user = by
     instance.delete()
+
+
+@transaction.atomic
+def check_request_submit(*, claim_text, seen_at="", details=""):
+    """Store a visitor's request for moderation; returns it (its public_id is the status URL)."""
+    request = CheckRequest(claim_text=claim_text.strip(), seen_at=seen_at, details=details)
+    request.full_clean()
+    request.save()
+    return request

@@ -1,13 +1,32 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import health, views
+from . import feeds, health, views
+from .caching import public_page
 
 app_name = "web"
+
+SITEMAPS = {
+    "pages": feeds.StaticSitemap,
+    "claims": feeds.ClaimSitemap,
+    "subjects": feeds.SubjectSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
+    path("claims/<slug:slug>/badge.svg", views.badge, name="badge"),
     path("subjects/<slug:slug>/", views.subject_detail, name="subject"),
+    path("search/", views.search, name="search"),
+    path("compare/", views.compare, name="compare"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("about/", views.about, name="about"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("requests/new/", views.request_new, name="request-new"),
+    path("requests/<uuid:public_id>/", views.request_status, name="request-status"),
+    path("feeds/verdicts.atom", public_page(feeds.VerdictFeed()), name="feed"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

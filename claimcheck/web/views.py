@@ -1,19 +1,234 @@
-"""Public HTML pages: thin views, one selector call each."""
+"""Public HTML pages: thin views, one selector call each, cached for anonymous readers."""
 
-from django.shortcuts import render
+import json
 
-from claimcheck.claims import selectors
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from claimcheck import rubric
+from claimcheck.claims import claimreview, selectors, services
+from claimcheck.claims import search as search_engine
+from claimcheck.rubric import tables
+
+from .caching import public_page
+from .forms import CheckRequestForm, RateLimited, check_request_allowed
 
 
+def _base_url(request):
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@require_GET
+@public_page
 def home(request):
-    return render(request, "web/home.html", {"claims": selectors.claim_list_published()})
+    return render(request, "web/home.html", selectors.home_page())
 
 
+@require_GET
+@public_page
 def claim_detail(request, slug):
     page = selectors.claim_page(slug=slug)
+    claim, rating = page["claim"], page["rating"]
+    base = _base_url(request)
+    review = claimreview.claim_review(claim=claim, rating=rating, base_url=base)
+    verdict = tables.Verdict(claim.override_verdict or rating.verdict)
+    page.update(
+        claim_review_json=_json_for_script(review),
+        canonical=base + claim.get_absolute_url(),
+        badge_url=base + claim.get_absolute_url() + "badge.svg",
+        badge_width=_badge_width(verdict),
+        factor_groups=_group_factors(rating.factors),
+        shown_verdict=verdict.value,
+        verdict_label=tables.VERDICT_LABELS[verdict],
+        shown_grade=tables.GRADES[verdict],
+        e_level_label=LEVEL_LABELS.get(rating.e_level, rating.e_level),
+        e_direction_label=rating.e_direction.replace("_", " "),
+    )
     return render(request, "web/claim.html", page)
 
 
+LEVEL_LABELS = {
+    "HIGH": "High certainty",
+    "MODERATE": "Moderate certainty",
+    "LOW": "Low certainty",
+    "VERY_LOW": "Very low certainty",
+    "NO_HUMAN": "No human studies",
+    "NONE": "No studies found",
+}
+
+
+def _json_for_script(data):
+    """JSON safe inside a <script> element: <, > and & are escaped as Unicode escapes."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    escaped = text.translate({ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
+    return mark_safe(escaped)  # noqa: S308 - every markup character is escaped above
+
+
+def _group_factors(factors):
+    """Factors by dimension, in the rubric's order, for the why-this-verdict section."""
+    names = {
+        "R": "Regulatory status",
+        "E": "Clinical evidence",
+        "T": "Source transparency",
+        "SAFETY": "Safety warnings",
+        "VERDICT": "Verdict",
+        "SCORE": "Score",
+    }
+    groups = {}
+    for factor in factors:
+        groups.setdefault(factor["dimension"], []).append(factor)
+    return [(names.get(dim, dim), items) for dim, items in groups.items()]
+
+
+@require_GET
+@public_page
 def subject_detail(request, slug):
-    page = selectors.subject_page(slug=slug)
-    return render(request, "web/subject.html", page)
+    return render(request, "web/subject.html", selectors.subject_page(slug=slug))
+
+
+@require_GET
+@public_page
+def search(request):
+    filters = {name: request.GET.get(name, "")[:40] for name in ("concern", "kind", "verdict")}
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    results = search_engine.search(
+        request.GET.get("q", ""), page=min(max(page, 1), 1000), filters=filters
+    )
+    return render(
+        request,
+        "web/search.html",
+        {
+            "results": results,
+            "query": results.query,
+            "filters": filters,
+            "terms": search_engine.words(results.query),
+        },
+    )
+
+
+@require_GET
+@public_page
+def compare(request):
+    picked = request.GET.getlist("pick")
+    if picked:  # the form's checkboxes; the stable address is ?subjects=a,b
+        return redirect(f"{request.path}?subjects={','.join(p[:120] for p in picked[:8])}")
+    raw = request.GET.get("subjects", "")[:400]
+    slugs = [s.strip() for s in raw.split(",")]
+    page = selectors.compare_page(slugs=slugs)
+    page["choices"] = selectors.subject_choices()
+    page["selected"] = [s.slug for s in page["subjects"]]
+    page["too_few"] = len(page["subjects"]) < 2
+    page["max"] = selectors.MAX_COMPARE
+    return render(request, "web/compare.html", page)
+
+
+@require_GET
+@public_page
+def methodology(request):
+    return render(request, "web/methodology.html", {"rubric": rubric.describe()})
+
+
+@require_GET
+@public_page
+def about(request):
+    return render(request, "web/about.html")
+
+
+@require_GET
+@public_page
+def corrections(request):
+    return render(request, "web/corrections.html")
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    """The request-a-check form: a honeypot and a per-address limit keep robots out."""
+    initial = {"claim_text": request.GET.get("claim", "")[:300]}
+    form = CheckRequestForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.is_robot():
+            # Pretend success so the robot learns nothing; store nothing.
+            return redirect("web:home")
+        try:
+            check_request_allowed(request)
+        except RateLimited as limit:
+            form.add_error(None, str(limit))
+            status = 429
+        else:
+            check = services.check_request_submit(**form.cleaned_data_for_service())
+            return redirect(check.get_absolute_url())
+    elif request.method == "POST":
+        status = 400
+    return render(request, "web/request_new.html", {"form": form}, status=status)
+
+
+@require_GET
+def request_status(request, public_id):
+    return render(
+        request, "web/request_status.html", selectors.check_request_page(public_id=public_id)
+    )
+
+
+@require_GET
+@public_page
+def badge(request, slug):
+    claim = selectors.claim_get_published(slug=slug)
+    rating = claim.current_rating
+    verdict = tables.Verdict(claim.override_verdict or rating.verdict)
+    label = tables.VERDICT_LABELS[verdict]
+    response = render(
+        request,
+        "web/badge.svg",
+        {
+            "label": label,
+            "grade": tables.GRADES[verdict],
+            "verdict": verdict.value,
+            "width": _badge_width(verdict),
+            "right": _badge_width(verdict) - BADGE_SPLIT,
+            "split": BADGE_SPLIT,
+            "colour": BADGE_COLOURS[verdict],
+        },
+        content_type="image/svg+xml",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+BADGE_SPLIT = 80  # width of the "ClaimCheck" half
+BADGE_COLOURS = {
+    tables.Verdict.WELL_SUPPORTED: "#1b6b2f",
+    tables.Verdict.SOME_EVIDENCE: "#2f5b7c",
+    tables.Verdict.UNPROVEN: "#6b5a00",
+    tables.Verdict.NOT_SUPPORTED: "#8a3b00",
+    tables.Verdict.CAUTION: "#a3141b",
+}
+
+
+def _badge_width(verdict):
+    text = f"{tables.VERDICT_LABELS[verdict]} · {tables.GRADES[verdict]}"
+    return BADGE_SPLIT + 16 + 7 * len(text)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /requests/",
+        f"Sitemap: {_base_url(request)}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,53 +1,255 @@
-"""The pages the foundation serves: home, claim and subject, with fixed query counts."""
+"""The public pages through HTTP: content, escaping, 404 parity and fixed query counts."""
+
+import json
+import re
 
 import pytest
+from django.core.cache import cache
 
 from claimcheck.claims import services
 from claimcheck.claims.models import Claim
 
-from ..factories import EvidenceLinkFactory, ReviewerFactory
+from ..factories import EvidenceLinkFactory, SubjectFactory
+from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(system_user):
-    link = EvidenceLinkFactory(claim__text="Ingredient <script>alert(1)</script> smooths lines")
-    claim = services.claim_submit_for_review(claim=link.claim, by=system_user)
-    return services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
+def get_counted(client, url, django_assert_num_queries, expected):
+    cache.clear()  # measure the uncached render
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response
 
 
-def test_home_lists_published_claims_with_verdict_in_one_query(
-    client, published, django_assert_num_queries
+def grow(site, system_user):
+    """More claims, alternatives and evidence: no page may need more queries for them."""
+    extra = SubjectFactory(name="Niacinamide", slug="niacinamide")
+    site["main"].alternatives.add(extra)
+    for i in range(3):
+        link = EvidenceLinkFactory(claim__subject=site["main"], claim__slug=f"more-{i}")
+        EvidenceLinkFactory(claim=link.claim)
+        publish(link.claim, system_user, site["reviewer"])
+    link = EvidenceLinkFactory(claim__subject=extra, claim__slug="niacinamide-claim")
+    publish(link.claim, system_user, site["reviewer"])
+    for claim in site["claims"]:
+        EvidenceLinkFactory(claim=claim)
+        services.claim_rerate(claim=claim, by=system_user)
+
+
+PAGES = [
+    # (url, queries): each count is listed query by query in the comments below.
+    # home: latest verdict changes with claims; verdict counts; concerns with counts
+    ("/", 3),
+    # claim: claim+subject+rating+reviewer; evidence+sources; history; alternatives;
+    # alternatives' published claims; signals; appearances; related articles
+    ("/claims/exosome-claim-0/", 8),
+    # subject: subject; its concerns; claims+ratings; alternatives; their published claims;
+    # transparency items; regulatory records; safety signals; articles
+    ("/subjects/exosome-serums/", 9),
+    # compare: subjects; their published claims; their transparency; the subject picker
+    ("/compare/?subjects=exosome-serums,retinol", 4),
+    # methodology is generated from the rubric code: no query
+    ("/methodology/", 0),
+    # articles list: count for the paginator; the page of articles with reviewers
+    ("/articles/", 2),
+    # article: article+reviewer; subjects; claims+ratings; references
+    ("/articles/exosomes-explained/", 4),
+    # feed: newest verdict changes with claims
+    ("/feeds/verdicts.atom", 1),
+    # sitemap: claims; subjects (two sections with pagination counts)
+    ("/sitemap.xml", 4),
+    # badge: the published claim with its rating
+    ("/claims/exosome-claim-0/badge.svg", 1),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES)
+def test_page_query_count_is_fixed_whatever_the_rows(
+    client, site, system_user, django_assert_num_queries, url, queries
 ):
-    with django_assert_num_queries(1):  # published claims joined to subject and rating
-        response = client.get("/")
-    assert response.status_code == 200
-    assert published.current_rating.verdict_label in response.content.decode()
+    get_counted(client, url, django_assert_num_queries, queries)
+    grow(site, system_user)
+    get_counted(client, url, django_assert_num_queries, queries)
 
 
-def test_claim_page_shows_verdict_and_escapes_stored_text(
-    client, published, django_assert_num_queries
+def test_claim_page_leads_with_the_verdict_in_words_grade_and_score(client, site):
+    claim = Claim.objects.select_related("current_rating").get(pk=site["claims"][0].pk)
+    body = client.get(claim.get_absolute_url()).content.decode()
+    verdict_at = body.index('class="verdict-line"')
+    assert verdict_at < body.index('id="why-heading"') < body.index('id="evidence-heading"')
+    line = body[verdict_at : verdict_at + 600]
+    assert "Caution" in line and "grade F" in line and f"{claim.current_rating.score}/100" in line
+    assert 'aria-hidden="true">⚠</span>' in line  # the icon repeats the words, never alone
+
+
+def test_claim_page_explains_each_factor_and_links_out(client, site):
+    claim = site["claims"][0]
+    body = client.get(claim.get_absolute_url()).content.decode()
+    for factor in claim.current_rating.factors:
+        assert factor["sentence"].split(":")[0].replace("'", "&#x27;") in body
+    assert "https://pubmed.ncbi.nlm.nih.gov/" in body
+    assert "FDA safety notification on exosome products" in body
+    assert "Dr Ada Reviewer" in body and "MD, dermatologist" in body
+    assert "Retinol" in body and "Microneedling" in body  # alternatives, with verdicts
+    assert "Exosomes: what the evidence says" in body  # related article
+
+
+def test_claim_page_carries_one_claimreview_with_escaped_markup(
+    client, site, system_user, django_capture_on_commit_callbacks
 ):
-    # claim+subject+rating+reviewer, evidence+sources, history+users, alternatives, signals
-    with django_assert_num_queries(5):
-        response = client.get(published.get_absolute_url())
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
-    assert "<script>alert(1)" not in body
-    assert f"score {published.current_rating.score}/100" in body
+    claim = site["claims"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_upsert(
+            by=system_user,
+            slug=claim.slug,
+            fields={"conclusion_summary": "Unproven </script><script>alert(1)</script> & risky"},
+        )
+    body = client.get(claim.get_absolute_url()).content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    assert len(blocks) == 1
+    assert "<" not in blocks[0] and "\\u003C/script" in blocks[0]
+    review = json.loads(blocks[0])
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == claim.text
+    assert review["url"] == "http://testserver" + claim.get_absolute_url()
+    assert review["reviewRating"]["alternateName"] == "Caution"
+    assert (review["reviewRating"]["ratingValue"], review["reviewRating"]["worstRating"]) == (1, 1)
+    assert review["reviewRating"]["bestRating"] == 5
+    assert review["reviewRating"]["ratingExplanation"].startswith("Unproven </script>")
+    assert '<meta property="og:title"' in body
+    assert f'<link rel="canonical" href="http://testserver{claim.get_absolute_url()}">' in body
 
 
-def test_draft_claim_is_404_like_a_missing_one(client, published, system_user):
-    Claim.objects.filter(pk=published.pk).update(status="draft")
-    draft = client.get(published.get_absolute_url())
+def test_stored_text_is_escaped_on_every_page(
+    client, site, system_user, django_capture_on_commit_callbacks
+):
+    claim = site["claims"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_upsert(
+            by=system_user,
+            slug=claim.slug,
+            fields={"text": "Serum <img src=x onerror=alert(1)>"},
+        )
+    for url in (claim.get_absolute_url(), "/", site["main"].get_absolute_url(), "/search/?q=serum"):
+        cache.clear()
+        body = client.get(url).content.decode()
+        assert "<img src=x" not in body, url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in body, url
+
+
+def test_article_markdown_is_rendered_and_sanitised(client, site):
+    body = client.get(site["article"].get_absolute_url()).content.decode()
+    assert "<strong>tiny vesicles</strong>" in body
+    assert "<script>alert(1)</script>" not in body
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "retracted"])
+def test_unpublished_claim_is_404_like_a_missing_one(client, site, status):
+    claim = site["claims"][1]
+    Claim.objects.filter(pk=claim.pk).update(status=status, published_at=None)
+    cache.clear()
+    hidden = client.get(claim.get_absolute_url())
     missing = client.get("/claims/no-such-claim/")
-    assert draft.status_code == missing.status_code == 404
-    assert draft.content == missing.content
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    assert client.get(claim.get_absolute_url() + "badge.svg").status_code == 404
 
 
-def test_subject_page_lists_its_published_claims(client, published):
-    response = client.get(published.subject.get_absolute_url())
-    assert response.status_code == 200
-    assert "smooths lines" in response.content.decode()
+def test_subject_without_published_claims_is_404(client, site):
+    lonely = SubjectFactory(slug="lonely")
+    assert client.get(lonely.get_absolute_url()).status_code == 404
+
+
+def test_home_offers_search_latest_verdicts_and_browsing(client, site):
+    body = client.get("/").content.decode()
+    assert 'role="search"' in body
+    assert "Exosome serums stimulate collagen" in body
+    assert "?concern=anti-ageing" in body and "?verdict=caution" in body
+    assert "?kind=product" in body
+
+
+def test_compare_shows_subjects_side_by_side_and_reports_unknown_ones(client, site):
+    body = client.get("/compare/?subjects=exosome-serums,retinol,nope").content.decode()
+    assert "Exosome serums" in body and "Retinol" in body
+    assert "We have no published page for: nope" in body
+    one = client.get("/compare/?subjects=retinol").content.decode()
+    assert "Pick at least two" in one
+
+
+def test_compare_form_redirects_to_the_stable_address(client, site):
+    response = client.get("/compare/?pick=retinol&pick=microneedling")
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/?subjects=retinol,microneedling"
+
+
+def test_methodology_is_generated_from_the_rubric(client):
+    from claimcheck import rubric
+
+    body = client.get("/methodology/").content.decode()
+    described = rubric.describe()
+    assert f"version {described['version']}" in body
+    for row in described["regulatory"]:
+        assert row["meaning"].replace("'", "&#x27;") in body
+    for band in described["bands"]:
+        assert f"{band['min']}–{band['max']}" in body
+
+
+def test_static_pages_and_robots(client, site):
+    assert "Corrections policy" in client.get("/corrections/").content.decode()
+    assert "Independence" in client.get("/about/").content.decode()
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_feed_lists_new_verdicts_as_atom(client, site):
+    response = client.get("/feeds/verdicts.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "Exosome serums stimulate collagen: Caution" in body
+
+
+def test_sitemap_lists_published_claims_and_subjects(client, site):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/claims/exosome-claim-0/" in body and "/subjects/exosome-serums/" in body
+
+
+def test_badge_is_an_accessible_svg_anyone_may_embed(client, site):
+    response = client.get(site["claims"][0].get_absolute_url() + "badge.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "public" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "<title" in body and "ClaimCheck verdict: Caution, grade F" in body
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_claim_page_weighs_under_60_kb_with_no_external_assets(client, site):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    body = client.get(site["claims"][0].get_absolute_url()).content
+    css = (Path(settings.BASE_DIR) / "claimcheck/static/claimcheck/site.css").read_bytes()
+    assert len(body) + len(css) < 60_000
+    text = body.decode()
+    assert "<script src" not in text and "fonts.googleapis" not in text
+    for attr in ('src="http', 'href="http'):
+        external = [
+            chunk for chunk in text.split(attr)[1:] if not chunk.startswith("://testserver")
+        ]
+        # outbound links to sources are fine; stylesheets, scripts and images are not
+        assert all('rel="stylesheet"' not in chunk[:200] for chunk in external)
+
+
+def test_pages_send_a_content_security_policy_without_unsafe_inline(client, site):
+    response = client.get(site["claims"][0].get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy

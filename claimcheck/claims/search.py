@@ -1,0 +1,365 @@
+"""Site search: subjects, claims and articles ranked together.
+
+One interface, two engines. On PostgreSQL: weighted full-text search (subject names and
+aliases weigh most, then claim text, then summaries) plus pg_trgm similarity for misspellings,
+served by the GIN indexes of migration 0004. On SQLite (the embedded default): the query is
+normalised the same way (plurals, hyphens, case), misspelt words are corrected against the
+vocabulary of subject names and aliases, and matches are found with LIKE and ranked with the
+same weights. Both give the same top results on the starter data (tests/web/test_search.py).
+
+Used by the web search page and the API's search endpoint alike.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+
+from .models import Claim, Subject
+
+MAX_QUERY = 200
+MAX_CANDIDATES = 200  # ranked hits considered per query; pages are cut from these
+WEIGHTS = {"name": 1.0, "alias": 0.9, "claim": 0.6, "summary": 0.3}
+TYPE_ORDER = {"subject": 0, "claim": 1, "article": 2}
+EXACT_NAME_BONUS = 1  # the query is exactly a subject's name or one of its aliases
+NAME_CLOSENESS = 0.5  # weight of how close the query is to the subject's own name (ties)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class Hit:
+    type: str
+    slug: str
+    title: str
+    snippet: str
+    url: str
+    score: float
+    obj: object = None
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    suggestions: list = field(default_factory=list)
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+
+def clean_query(raw):
+    """Cut to 200 characters, drop control characters, fold case and spacing."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))[:MAX_QUERY]
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def _stem(word):
+    """Plural to singular, enough for product words (exosomes, peptides, retinoids, scars)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words(text):
+    """Normalised words: lower case, hyphens joined and split, plurals stemmed."""
+    lowered = text.lower()
+    found = _WORD.findall(lowered)
+    joined = _WORD.findall(re.sub(r"(?<=\w)-(?=\w)", "", lowered))
+    return list(dict.fromkeys(_stem(w) for w in found + joined))
+
+
+def search(raw, *, page=1, per_page=20, filters=None):
+    """Ranked hits for `raw` (and optional filters: concern, kind, verdict slugs)."""
+    query = clean_query(raw)
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    results = Results(query=query, page=max(1, page), per_page=per_page)
+    if not query and not filters:
+        return results
+    if query:
+        ranked = (_postgres if connection.vendor == "postgresql" else _fallback)(query, filters)
+    else:
+        ranked = _browse(filters)
+    results.total = len(ranked)
+    start = (results.page - 1) * per_page
+    results.hits = _materialise(ranked[start : start + per_page], query)
+    if not ranked:
+        results.suggestions = suggestions(query)
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters shared by both engines
+
+
+def _claim_filter(filters):
+    q = Q(status="published")
+    if "concern" in filters:
+        q &= Q(subject__concerns__slug=filters["concern"])
+    if "kind" in filters:
+        q &= Q(subject__kind=filters["kind"])
+    if "verdict" in filters:
+        q &= Q(current_rating__verdict=filters["verdict"])
+    return q
+
+
+def _subject_filter(filters):
+    q = Q(claims__status="published")
+    if "concern" in filters:
+        q &= Q(concerns__slug=filters["concern"])
+    if "kind" in filters:
+        q &= Q(kind=filters["kind"])
+    if "verdict" in filters:
+        q &= Q(claims__current_rating__verdict=filters["verdict"])
+    return q
+
+
+def _articles_allowed(filters):
+    return not filters
+
+
+def _browse(filters):
+    """No words, only filters: the matching claims, best score first."""
+    ids = (
+        Claim.objects.filter(_claim_filter(filters))
+        .order_by("-current_rating__score", "text")
+        .values_list("id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
+    )
+    return [("claim", pk, 1.0) for pk in ids]
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: full text with weights, plus trigram similarity
+
+
+SUBJECT_DOC = (
+    "setweight(to_tsvector('english', s.name || ' ' || s.aliases::text), 'A') || "
+    "setweight(to_tsvector('english', s.summary), 'C')"
+)
+CLAIM_DOC = (
+    "setweight(to_tsvector('english', c.text || ' ' || c.outcome), 'B') || "
+    "setweight(to_tsvector('english', c.conclusion_summary), 'C')"
+)
+ARTICLE_DOC = (
+    "setweight(to_tsvector('english', a.title), 'A') || "
+    "setweight(to_tsvector('english', a.summary), 'C')"
+)
+
+
+def _subquery(queryset):
+    # No ordering: with .distinct(), ordering columns would join the subquery's select list.
+    sql, params = queryset.values("id").order_by().query.sql_with_params()
+    return sql, list(params)
+
+
+def _postgres(query, filters):
+    normalised = " ".join(words(query))
+    q_cte = """
+        WITH q AS (SELECT websearch_to_tsquery('english', %s) || plainto_tsquery('english', %s)
+                          AS tsq,
+                          lower(%s) AS raw, lower(%s) AS norm)
+    """
+    params = [query, normalised, query, normalised]
+    subject_match = "lower(s.name || ' ' || s.aliases::text)"
+    parts = []
+    # Subjects: full text on names, aliases and summary; trigram similarity on names and
+    # aliases (word_similarity finds "exozome" among the aliases).
+    subject_sql, subject_params = _subquery(
+        Subject.objects.filter(_subject_filter(filters)).distinct()
+    )
+    # The f-strings below splice only this module's constant SQL and the SQL Django compiled for
+    # the filter subqueries; every user value travels as a parameter.
+    parts.append(f"""
+        SELECT 'subject' AS type, s.id,
+               2 * ts_rank({SUBJECT_DOC}, q.tsq)
+               + word_similarity(q.norm, {subject_match})
+               + {NAME_CLOSENESS} * similarity(lower(s.name), q.raw)
+               + CASE WHEN lower(s.name) = q.raw OR EXISTS (
+                     SELECT 1 FROM jsonb_array_elements_text(s.aliases) alias
+                     WHERE lower(alias) = q.raw) THEN {EXACT_NAME_BONUS} ELSE 0 END
+               AS rank
+        FROM claims_subject s, q
+        WHERE s.id IN ({subject_sql}) AND (
+              {SUBJECT_DOC} @@ q.tsq OR lower(s.name) %% q.raw OR q.norm <%% {subject_match})
+    """)
+    params += subject_params
+    claim_sql, claim_params = _subquery(Claim.objects.filter(_claim_filter(filters)))
+    parts.append(f"""
+        SELECT 'claim', c.id,
+               ts_rank({CLAIM_DOC}, q.tsq)
+               + 0.6 * greatest(similarity(lower(s.name), q.raw),
+                                word_similarity(q.norm, {subject_match}))
+        FROM claims_claim c JOIN claims_subject s ON s.id = c.subject_id, q
+        WHERE c.id IN ({claim_sql}) AND (
+              {CLAIM_DOC} @@ q.tsq OR lower(s.name) %% q.raw OR q.norm <%% {subject_match})
+    """)
+    params += claim_params
+    if _articles_allowed(filters):
+        parts.append(f"""
+        SELECT 'article', a.id, 2 * ts_rank({ARTICLE_DOC}, q.tsq)
+        FROM articles_article a, q
+        WHERE a.status = 'published' AND ({ARTICLE_DOC} @@ q.tsq OR q.norm <%% lower(a.title))
+        """)
+    sql = q_cte + " UNION ALL ".join(parts) + " ORDER BY rank DESC, type, id LIMIT %s"
+    params.append(MAX_CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _order([(kind, pk, float(rank)) for kind, pk, rank in rows])
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLite and any other database: normalised words, corrected spellings, LIKE matching
+
+
+def _vocabulary():
+    """Words of subject names and aliases (one query), for spelling correction."""
+    vocab = {}
+    for name, aliases in Subject.objects.values_list("name", "aliases"):
+        for phrase in [name, *(aliases or [])]:
+            for word in words(phrase):
+                vocab.setdefault(word, phrase)
+    return vocab
+
+
+def _corrected(query_words, vocab):
+    out = []
+    for word in query_words:
+        if word in vocab or len(word) < 4:
+            out.append(word)
+            continue
+        close = difflib.get_close_matches(word, list(vocab), n=1, cutoff=0.75)
+        out.append(close[0] if close else word)
+    return out
+
+
+def _phrase_score(query_words, phrase):
+    """Share of the query's words found in the phrase (1.0: all of them)."""
+    target = set(words(phrase))
+    if not query_words or not target:
+        return 0.0
+    return sum(1 for w in query_words if w in target) / len(query_words)
+
+
+def _fallback(query, filters):
+    from articles.models import Article
+
+    vocab = _vocabulary()
+    qwords = _corrected(words(query), vocab)
+    if not qwords:
+        return []
+    ranked = []
+    subjects = list(
+        Subject.objects.filter(_subject_filter(filters))
+        .distinct()
+        .only("id", "name", "aliases", "summary")
+    )
+    subject_scores = {}
+    for subject in subjects:
+        name = _phrase_score(qwords, subject.name)
+        alias = max((_phrase_score(qwords, a) for a in subject.aliases or []), default=0.0)
+        summary = _phrase_score(qwords, subject.summary)
+        score = (
+            2 * max(WEIGHTS["name"] * name, WEIGHTS["alias"] * alias) + WEIGHTS["summary"] * summary
+        )
+        names = {subject.name.lower(), *(a.lower() for a in subject.aliases or [])}
+        if query.lower() in names:
+            score += EXACT_NAME_BONUS
+        closeness = difflib.SequenceMatcher(None, query.lower(), subject.name.lower()).ratio()
+        score += NAME_CLOSENESS * closeness
+        if score >= 0.9:  # most of the words name the subject, or all are in its summary
+            subject_scores[subject.id] = max(name, alias)
+            ranked.append(("subject", subject.id, score))
+    word_q = Q()
+    for word in qwords:
+        word_q |= Q(text__icontains=word) | Q(outcome__icontains=word)
+    claims = (
+        Claim.objects.filter(_claim_filter(filters))
+        .filter(word_q | Q(subject_id__in=list(subject_scores)))
+        .distinct()
+        .only("id", "text", "outcome", "conclusion_summary", "subject_id")
+    )
+    for claim in claims:
+        text = _phrase_score(qwords, f"{claim.text} {claim.outcome}")
+        score = WEIGHTS["claim"] * text + 0.6 * subject_scores.get(claim.subject_id, 0.0)
+        if score > 0.2:
+            ranked.append(("claim", claim.id, score))
+    if _articles_allowed(filters):
+        article_q = Q()
+        for word in qwords:
+            article_q |= Q(title__icontains=word) | Q(summary__icontains=word)
+        for article in Article.objects.filter(article_q, status="published").only(
+            "id", "title", "summary"
+        ):
+            score = 2 * _phrase_score(qwords, article.title) + WEIGHTS["summary"] * (
+                _phrase_score(qwords, article.summary)
+            )
+            if score > 0.2:
+                ranked.append(("article", article.id, score))
+    return _order(ranked)[:MAX_CANDIDATES]
+
+
+def _order(ranked):
+    return sorted(ranked, key=lambda hit: (-round(hit[2], 6), TYPE_ORDER[hit[0]], hit[1]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Hits: three queries whatever the page size
+
+
+def _materialise(ranked, query):
+    from articles.models import Article
+
+    ids = {"subject": [], "claim": [], "article": []}
+    for kind, pk, _ in ranked:
+        ids[kind].append(pk)
+    subjects = Subject.objects.in_bulk(ids["subject"]) if ids["subject"] else {}
+    claims = (
+        Claim.objects.select_related("subject", "current_rating").in_bulk(ids["claim"])
+        if ids["claim"]
+        else {}
+    )
+    articles = Article.objects.in_bulk(ids["article"]) if ids["article"] else {}
+    hits = []
+    for kind, pk, score in ranked:
+        if kind == "subject" and pk in subjects:
+            s = subjects[pk]
+            hits.append(Hit("subject", s.slug, s.name, s.summary, s.get_absolute_url(), score, s))
+        elif kind == "claim" and pk in claims:
+            c = claims[pk]
+            snippet = c.conclusion_summary or c.subject.name
+            hits.append(Hit("claim", c.slug, c.text, snippet, c.get_absolute_url(), score, c))
+        elif kind == "article" and pk in articles:
+            a = articles[pk]
+            hits.append(Hit("article", a.slug, a.title, a.summary, a.get_absolute_url(), score, a))
+    return hits
+
+
+def suggestions(query, *, limit=5):
+    """Subject names close to what was typed, for an empty result (one query)."""
+    names = dict(
+        Subject.objects.filter(claims__status="published").distinct().values_list("name", "slug")
+    )
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(query.lower(), list(lowered), n=limit, cutoff=0.4)
+    return [(lowered[c], names[lowered[c]]) for c in close]
+
+
+def ranked_ids(raw, *, kind):
+    """Ids of the `kind` hits ("subject", "claim" or "article") for `raw`, best first: the
+    same ranking as search(), for the API's list endpoints with `?q=`."""
+    query = clean_query(raw)
+    if not query:
+        return []
+    ranked = (_postgres if connection.vendor == "postgresql" else _fallback)(query, {})
+    return [pk for hit_kind, pk, _ in ranked if hit_kind == kind]

@@ -1,0 +1,77 @@
+"""Conditional requests and a whole-page cache for anonymous readers.
+
+Every public page's ETag and Last-Modified come from the content version
+(claims.freshness), so a 304 is answered without touching the database, and a page rendered
+once is served from the cache until anything public changes. Signed-in staff always get a
+fresh, private page.
+"""
+
+import hashlib
+from datetime import UTC, datetime
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from claimcheck.claims import freshness
+
+PAGE_TIMEOUT = 600  # seconds a rendered page stays in the cache at most
+MAX_AGE = 60  # seconds browsers and CDNs may reuse a page without asking
+
+
+def _validators(version):
+    seconds = version // 1_000_000_000
+    return f'W/"{version:x}"', seconds
+
+
+def public_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _signed_in(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        version = freshness.current()
+        etag, seconds = _validators(version)
+        not_modified = get_conditional_response(request, etag=etag, last_modified=seconds)
+        if not_modified is not None:
+            _public_headers(not_modified, etag, seconds)
+            return not_modified
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"page:{version:x}:{address}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        if response.status_code == 200:
+            _public_headers(response, etag, seconds)
+        return response
+
+    return wrapper
+
+
+def _public_headers(response, etag, seconds):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(seconds)
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+
+
+def _signed_in(request):
+    # Only look the session up when there is a session cookie (anonymous readers cost no query).
+    from django.conf import settings
+
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
+def last_modified_datetime():
+    return datetime.fromtimestamp(freshness.current() // 1_000_000_000, tz=UTC)

@@ -1,0 +1,73 @@
+"""Conditional requests, page caching and exact invalidation."""
+
+import pytest
+from django.core.cache import cache
+
+from claimcheck.claims import services
+
+from ..factories import SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_page_carries_validators_and_public_cache_control(client, site):
+    response = client.get(site["claims"][0].get_absolute_url())
+    assert response["ETag"]
+    assert response["Last-Modified"]
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+
+
+def test_repeated_conditional_request_is_304_without_queries(
+    client, site, django_assert_num_queries
+):
+    url = site["claims"][0].get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_cached_page_is_served_without_queries(client, site, django_assert_num_queries):
+    url = site["main"].get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b"Exosome serums" in response.content
+
+
+def test_rerate_invalidates_the_page_on_the_next_request(
+    client, site, system_user, django_capture_on_commit_callbacks
+):
+    claim = site["claims"][0]
+    url = claim.get_absolute_url()
+    first = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_link(
+            by=system_user,
+            claim=claim,
+            source=SourceFactory(title="A brand-new independent trial"),
+            fields={"direction": "supports", "risk_of_bias": "low"},
+        )
+        services.claim_rerate(claim=claim, by=system_user, reason="New trial")
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert b"A brand-new independent trial" in second.content
+
+
+def test_signed_in_staff_get_fresh_private_pages(client, site, django_user_model):
+    staff = django_user_model.objects.create_user("ed", password="pw-123456789", is_staff=True)
+    client.force_login(staff)
+    response = client.get(site["claims"][0].get_absolute_url())
+    assert "private" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+
+def test_cache_outage_does_not_break_pages(client, site, settings):
+    cache.clear()
+    response = client.get("/")
+    assert response.status_code == 200
