@@ -1,0 +1,251 @@
+"""OpenAPI description helpers: every operation documents its parameters, its error answers
+(all in the one error shape) and an example, so status_code_conformance and
+response_schema_conformance can hold the API to what it says."""
+
+import re
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+
+from . import docs
+from .errors import body
+from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Spectacular's schema, with the API tagged by resource rather than by path prefix."""
+
+    def get_operation_id(self):
+        """Named after the operation class that defines the method (claim_list,
+        claim_update, ...), so a path served by two operations gets two clear ids."""
+        method = self.method.lower()
+        for cls in type(self.view).__mro__:
+            if method in cls.__dict__ and cls.__module__.startswith("claimcheck."):
+                return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+        return super().get_operation_id()
+
+    def get_tags(self):
+        tags = getattr(self.view, "schema_tags", None)
+        return list(tags) if tags else super().get_tags()
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "claimcheck.api.authentication.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Authorization: Api-Key <key>`. Keys are issued by ClaimCheck staff.",
+        }
+
+
+class StaffSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "claimcheck.api.authentication.StaffSessionAuthentication"
+    name = "StaffSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "A staff member's admin session; unsafe methods need the CSRF token "
+            "in X-CSRFToken.",
+        }
+
+
+def _error(description, code, message, fields=None):
+    return OpenApiResponse(
+        docs.ErrorResponse,
+        description=description,
+        examples=[OpenApiExample(code, value=body(code, message, fields))],
+    )
+
+
+BAD_REQUEST = _error(
+    "A query parameter or body field is invalid; `fields` names it.",
+    "invalid",
+    "The request has invalid values; see fields.",
+    {"verdict": ["Select a valid choice. maybe is not one of the available choices."]},
+)
+UNAUTHORIZED = _error(
+    "The API key is not valid or was revoked (or a write was sent without credentials).",
+    "authentication_failed",
+    "The API key is not valid, or was revoked.",
+)
+FORBIDDEN = _error(
+    "The credentials may not do this.",
+    "permission_denied",
+    "This needs a write-enabled API key, or a staff account with permission.",
+)
+NOT_FOUND = _error("Nothing has this address.", "not_found", "Nothing has this address.")
+CONFLICT = _error(
+    "The object is not in a state that allows the change.",
+    "conflict",
+    "Only a draft claim can be edited through the API; this one is in review.",
+)
+PRECONDITION_FAILED = _error(
+    "If-Match does not name the current ETag: someone changed it since you read it.",
+    "precondition_failed",
+    "The resource has changed since you read it: GET it again, then retry.",
+)
+PAYLOAD_TOO_LARGE = _error(
+    "The body is over 1 MB.", "payload_too_large", "The request body is too large."
+)
+UNSUPPORTED = _error(
+    "The body is not application/json.",
+    "unsupported_media_type",
+    'Unsupported media type "text/plain" in request.',
+)
+PRECONDITION_REQUIRED = _error(
+    "If-Match is missing.",
+    "precondition_required",
+    "Send the ETag you last read in an If-Match header, so that a concurrent change is "
+    "not overwritten.",
+)
+THROTTLED = _error(
+    "Over the rate limit; Retry-After says when to retry.",
+    "throttled",
+    "Too many requests: retry in 42 seconds.",
+)
+NOT_MODIFIED = OpenApiResponse(description="Your copy is current (If-None-Match matched).")
+
+PAGE = OpenApiParameter(
+    "page",
+    {"type": "integer", "minimum": 1, "maximum": 10_000_000},
+    description="Page number, from 1.",
+)
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    description=f"Items per page (default {DEFAULT_PAGE_SIZE}).",
+)
+Q = OpenApiParameter(
+    "q",
+    OpenApiTypes.STR,
+    description="Full-text search (typos and plurals tolerated); results are ranked by "
+    "relevance unless `ordering` is given. Cut to 200 characters.",
+)
+UPDATED_SINCE = OpenApiParameter(
+    "updated_since",
+    OpenApiTypes.DATETIME,
+    description="Only rows changed at or after this ISO 8601 time (for sync).",
+)
+CURSOR = OpenApiParameter(
+    "cursor",
+    OpenApiTypes.STR,
+    description="Cursor mode for sync: send `cursor=` (empty) to start, then follow `next`. "
+    "Rows come oldest change first (by updated time, then id) and are neither skipped nor "
+    "repeated while you page; combine with `updated_since` and filters, not `ordering`, `q` "
+    "or `page`.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag from an earlier answer: 304 if it is still current.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag you last read of this object (428 without it, 412 if stale).",
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Optional: the claim's ETag; 412 if it changed since.",
+)
+RESPONSE_HEADERS = [
+    OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200],
+        description="A strong validator of this answer.",
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200],
+        description="The newest change among the rows shown (HTTP date).",
+    ),
+    OpenApiParameter(
+        "Retry-After",
+        OpenApiTypes.INT,
+        OpenApiParameter.HEADER,
+        response=[429],
+        description="Seconds to wait before retrying.",
+    ),
+]
+
+
+def enum(name, values, description):
+    return OpenApiParameter(name, OpenApiTypes.STR, enum=list(values), description=description)
+
+
+def ordering(allowed, default):
+    return OpenApiParameter(
+        "ordering",
+        OpenApiTypes.STR,
+        enum=[n for key in allowed for n in (key, f"-{key}")],
+        description=f"Sort key; prefix - for descending. Default {default}. Ties break on id.",
+    )
+
+
+def read(*, summary, description, response, example, parameters=(), tags=(), lists=False):
+    """A GET operation: 200 with an example, 304, and every error it can answer."""
+    responses = {
+        200: OpenApiResponse(
+            response, examples=[OpenApiExample("Example", value=example, response_only=True)]
+        ),
+        304: NOT_MODIFIED,
+        401: UNAUTHORIZED,
+        404: NOT_FOUND,
+        429: THROTTLED,
+    }
+    if lists or parameters:
+        responses[400] = BAD_REQUEST
+    params = [*parameters, *([PAGE, PAGE_SIZE] if lists else []), IF_NONE_MATCH]
+    return extend_schema(
+        summary=summary,
+        description=description,
+        responses=responses,
+        parameters=params + RESPONSE_HEADERS,
+        tags=list(tags) or None,
+    )
+
+
+def write(*, summary, description, request, response, example, status=200, update=True, tags=()):
+    """A POST or PATCH: the body, its example answer, and every error it can answer."""
+    responses = {
+        status: OpenApiResponse(
+            response, examples=[OpenApiExample("Example", value=example, response_only=True)]
+        ),
+        400: BAD_REQUEST,
+        401: UNAUTHORIZED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: CONFLICT,
+        412: PRECONDITION_FAILED,
+        413: PAYLOAD_TOO_LARGE,
+        415: UNSUPPORTED,
+        429: THROTTLED,
+    }
+    if update:
+        responses[428] = PRECONDITION_REQUIRED
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=request,
+        responses=responses,
+        parameters=[IF_MATCH if update else IF_MATCH_OPTIONAL, *RESPONSE_HEADERS],
+        tags=list(tags) or None,
+    )

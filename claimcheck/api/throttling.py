@@ -1,0 +1,80 @@
+"""Rate limits, counted in the default cache (Redis in production, shared by every worker).
+
+Anonymous clients are counted by address: REMOTE_ADDR, or with TRUSTED_PROXIES=n the n-th
+address from the right of X-Forwarded-For (the one our own proxy appended), so a client that
+forges X-Forwarded-For stays in its own bucket. API keys and staff have their own scopes.
+If the cache is down, throttling fails open and says so in the log.
+"""
+
+import logging
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from .permissions import acting_key
+
+logger = logging.getLogger(__name__)
+
+
+class _DynamicScopeThrottle(SimpleRateThrottle):
+    """SimpleRateThrottle whose scope is chosen per request, with rates read at request time
+    (DRF reads them once at import, so settings overrides would not apply)."""
+
+    def __init__(self):
+        pass
+
+    def choose(self, request, view):
+        """(scope, identity), or None when this throttle does not apply."""
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        chosen = self.choose(request, view)
+        if chosen is None:
+            return True
+        self.scope, ident = chosen
+        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = f"throttle:{self.scope}:{ident}"
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the cache is down: fail open, loudly
+            logger.exception("throttle cache unavailable; request allowed")
+            return True
+
+    def get_cache_key(self, request, view):
+        return self.key
+
+
+class ClientRateThrottle(_DynamicScopeThrottle):
+    """Every request: per API key, per staff account, or per client address."""
+
+    def choose(self, request, view):
+        key = acting_key(request)
+        if key is not None:
+            return "api_key", f"key{key.pk}"
+        if request.user.is_authenticated:
+            return "staff", f"user{request.user.pk}"
+        return "anon", self.get_ident(request)
+
+
+class WriteRateThrottle(_DynamicScopeThrottle):
+    """Unsafe methods, on top of the client's own limit: per key or account."""
+
+    def choose(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        key = acting_key(request)
+        if key is not None:
+            return "write", f"key{key.pk}"
+        if request.user.is_authenticated:
+            return "write", f"user{request.user.pk}"
+        return "write", self.get_ident(request)
+
+
+class CheckRequestThrottle(_DynamicScopeThrottle):
+    """Anonymous check requests: per client address, so the queue cannot be flooded."""
+
+    def choose(self, request, view):
+        if request.method != "POST":
+            return None
+        return "check_request", self.get_ident(request)

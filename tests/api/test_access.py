@@ -1,0 +1,267 @@
+"""Who may do what: API keys, staff sessions with CSRF, throttles that a forged
+X-Forwarded-For cannot reset, and the permission matrix over every endpoint and method."""
+
+import pytest
+from django.utils import timezone
+
+from claimcheck.accounts.models import ApiKey
+
+from .conftest import key_client, session_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clients(db, read_key, write_key, revoked_key, editor, staff_without_permissions, admin_user):
+    from rest_framework.test import APIClient
+
+    return {
+        "anonymous": APIClient(),
+        "read_key": key_client(read_key),
+        "write_key": key_client(write_key),
+        "revoked_key": key_client(revoked_key),
+        "editor": session_client(editor),
+        "staff_no_perms": session_client(staff_without_permissions),
+        "admin": session_client(admin_user),
+    }
+
+
+ROLES = ["anonymous", "read_key", "write_key", "revoked_key", "editor", "staff_no_perms", "admin"]
+
+# (method, path, body) -> expected status per role, in ROLES order. {pub} is a published claim
+# made by the system account, {draft} a draft made by it too (so not the partner's own).
+MATRIX = [
+    ("get", "/api/v1/claims/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("post", "/api/v1/claims/", {}, [401, 403, 400, 401, 400, 403, 400]),
+    ("get", "/api/v1/claims/{pub}/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("patch", "/api/v1/claims/{pub}/", {}, [401, 403, 403, 401, 409, 403, 409]),
+    ("delete", "/api/v1/claims/{pub}/", None, [405, 405, 405, 401, 405, 405, 405]),
+    ("get", "/api/v1/claims/{draft}/", None, [404, 404, 404, 401, 200, 404, 200]),
+    ("patch", "/api/v1/claims/{draft}/", {}, [401, 403, 404, 401, 428, 403, 428]),
+    ("post", "/api/v1/claims/{draft}/submit/", None, [401, 403, 404, 401, 428, 403, 428]),
+    ("post", "/api/v1/claims/{draft}/evidence/", {}, [401, 403, 404, 401, 400, 403, 400]),
+    ("patch", "/api/v1/claims/{draft}/evidence/{src}/", {}, [401, 403, 404, 401, 428, 403, 428]),
+    ("get", "/api/v1/claims/{pub}/history/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("get", "/api/v1/subjects/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("get", "/api/v1/subjects/{subject}/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("post", "/api/v1/subjects/", {}, [405, 405, 405, 401, 405, 405, 405]),
+    ("get", "/api/v1/sources/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("post", "/api/v1/sources/", {}, [401, 403, 400, 401, 400, 403, 400]),
+    ("get", "/api/v1/sources/{pubsrc}/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("patch", "/api/v1/sources/{pubsrc}/", {}, [401, 403, 403, 401, 428, 403, 428]),
+    ("get", "/api/v1/signals/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("get", "/api/v1/articles/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("get", "/api/v1/rubric/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("get", "/api/v1/search/?q=ingredient", None, [200, 200, 200, 401, 200, 200, 200]),
+    (
+        "post",
+        "/api/v1/check-requests/",
+        {"claim_text": "Snail slime cures acne"},
+        [201, 201, 201, 401, 201, 201, 201],
+    ),
+    ("get", "/api/v1/check-requests/", None, [405, 405, 405, 401, 405, 405, 405]),
+]
+
+
+def test_permission_matrix_over_every_endpoint_method_and_role(
+    clients, published_claim, draft_claim
+):
+    values = {
+        "pub": published_claim.slug,
+        "draft": draft_claim.slug,
+        "src": draft_claim.evidence.first().source_id,
+        "subject": published_claim.subject.slug,
+        "pubsrc": published_claim.evidence.first().source_id,
+    }
+    failures = []
+    for method, path, body, expected in MATRIX:
+        url = path.format(**values)
+        for role, status in zip(ROLES, expected, strict=True):
+            client = clients[role]
+            kwargs = {"format": "json"} if body is not None else {}
+            response = (
+                getattr(client, method)(url, body, **kwargs)
+                if body is not None
+                else (getattr(client, method)(url))
+            )
+            if response.status_code != status:
+                failures.append(
+                    f"{role} {method.upper()} {url}: {response.status_code} != {status}"
+                )
+    assert not failures, "\n".join(failures)
+
+
+def test_session_write_without_csrf_token_is_refused(editor):
+    client = session_client(editor, csrf=False)
+    response = client.post("/api/v1/sources/", {}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_signed_in_non_staff_session_is_treated_as_anonymous(partner):
+    client = session_client(partner)
+    response = client.post("/api/v1/sources/", {}, format="json")
+    assert response.status_code == 401
+
+
+def test_basic_auth_is_not_accepted(admin_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Basic Ym9zczp4eHh4eHh4eHh4eHh4eHh4")
+    assert client.post("/api/v1/sources/", {}, format="json").status_code == 401
+
+
+def test_malformed_and_unknown_keys_are_401_with_the_scheme_named(api):
+    for value in ["Api-Key nonsense", "Api-Key cc_12345678_wrong", "Api-Key ", "api-key cc_x_y"]:
+        response = api.get("/api/v1/claims/", HTTP_AUTHORIZATION=value)
+        assert response.status_code == 401, value
+        assert response["WWW-Authenticate"].startswith("Api-Key")
+        assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_keys_are_stored_hashed_and_record_their_last_use(read_key):
+    key = ApiKey.objects.get()
+    assert read_key.startswith(f"cc_{key.prefix}_")
+    assert read_key not in key.hashed_key and len(key.hashed_key) == 64
+    assert key.last_used_at is None
+    key_client(read_key).get("/api/v1/rubric/")
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+
+
+def test_revoking_a_key_refuses_its_next_request(read_key, system_user):
+    from claimcheck.accounts import services
+
+    client = key_client(read_key)
+    assert client.get("/api/v1/rubric/").status_code == 200
+    services.api_key_revoke(by=system_user, key=ApiKey.objects.get())
+    assert client.get("/api/v1/rubric/").status_code == 401
+
+
+def test_a_key_is_created_in_the_admin_and_shown_once(admin_user, partner):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/accounts/apikey/add/",
+        {"name": "Retailer X", "user": partner.pk, "can_write": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    key = ApiKey.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    plaintext = next(word for m in shown for word in m.split() if word.startswith("cc_"))
+    assert plaintext.startswith(f"cc_{key.prefix}_")
+    assert key.can_write and key.user == partner
+    assert key_client(plaintext).get("/api/v1/rubric/").status_code == 200
+    change = client.get(f"/admin/accounts/apikey/{key.pk}/change/")
+    assert plaintext not in change.content.decode()
+    client.post(
+        "/admin/accounts/apikey/",
+        {"action": "revoke", "_selected_action": [key.pk]},
+    )
+    key.refresh_from_db()
+    assert key.revoked_at is not None and key.revoked_at <= timezone.now()
+
+
+# ---------------------------------------------------------------------------------------------
+# Throttles
+
+
+@pytest.fixture
+def low_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "3/min",
+            "api_key": "5/min",
+            "staff": "5/min",
+            "write": "2/hour",
+            "check_request": "2/hour",
+        },
+    }
+    return settings
+
+
+def test_anonymous_clients_get_429_with_retry_after_in_the_error_shape(api, low_rates):
+    for _ in range(3):
+        assert api.get("/api/v1/rubric/").status_code == 200
+    response = api.get("/api/v1/rubric/")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    error = response.json()["error"]
+    assert error["code"] == "throttled"
+    assert "retry in" in error["message"]
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_anonymous_limit(api, low_rates):
+    statuses = [
+        api.get("/api/v1/rubric/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_behind_one_trusted_proxy_only_the_proxys_entry_counts(api, low_rates):
+    low_rates.REST_FRAMEWORK = {**low_rates.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    statuses = [
+        api.get("/api/v1/rubric/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 192.0.2.7").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    # Another real client (another address appended by the proxy) has its own bucket.
+    other = api.get("/api/v1/rubric/", HTTP_X_FORWARDED_FOR="192.0.2.8")
+    assert other.status_code == 200
+
+
+def test_api_keys_have_their_own_higher_limit(api, read_key, low_rates):
+    for _ in range(3):
+        api.get("/api/v1/rubric/")
+    assert api.get("/api/v1/rubric/").status_code == 429
+    client = key_client(read_key)
+    assert [client.get("/api/v1/rubric/").status_code for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_check_requests_are_rate_limited_per_address(api, low_rates):
+    body = {"claim_text": "Salmon sperm facials regrow collagen"}
+    statuses = [
+        api.post("/api/v1/check-requests/", body, format="json").status_code for _ in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+
+
+def test_throttling_fails_open_when_the_cache_is_down(api, monkeypatch, caplog):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    assert api.get("/api/v1/rubric/").status_code == 200
+    assert "throttle cache unavailable" in caplog.text
+
+
+def test_every_api_view_names_a_permission_from_the_allow_list():
+    """Default deny (DenyAll in settings); each view opts in to one of these explicitly."""
+    from django.urls import get_resolver
+    from drf_spectacular.views import SpectacularAPIView
+    from rest_framework.permissions import AllowAny
+
+    from claimcheck.api.permissions import PublicCreate, PublicRead, Writer
+
+    allowed = {PublicRead, PublicCreate, Writer}
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    checked = 0
+    for pattern in api.url_patterns:
+        view = getattr(pattern.callback, "cls", None)
+        if view is None:
+            continue  # the JSON 404 catch-all
+        classes = set(view.permission_classes)
+        if view.__module__ == SpectacularAPIView.__module__:
+            assert classes == {AllowAny}  # the description and its viewers are public
+            continue
+        assert len(classes) == 1 and classes <= allowed, (str(pattern.pattern), classes)
+        checked += 1
+    assert checked >= 14

@@ -1,0 +1,198 @@
+"""Writes through the services: drafts only, no mass assignment, per-object permission and
+optimistic concurrency (If-Match: 428 without it, 412 when stale)."""
+
+import pytest
+
+from claimcheck.claims.models import Claim, EvidenceLink, Source
+
+from ..factories import SourceFactory, SubjectFactory
+from .conftest import key_client, session_client
+
+pytestmark = pytest.mark.django_db
+
+
+def claim_body(subject, slug="partner-claim", **extra):
+    return {
+        "slug": slug,
+        "subject": subject.slug,
+        "text": "Snail mucin fades acne scars",
+        "route": "topical_intact",
+        "claim_type": "appearance",
+        "outcome": "acne scars",
+        "regulatory_code": "R4",
+        **extra,
+    }
+
+
+@pytest.fixture
+def partner_draft(write_key):
+    client = key_client(write_key)
+    response = client.post("/api/v1/claims/", claim_body(SubjectFactory()), format="json")
+    assert response.status_code == 201, response.content
+    return client, response
+
+
+def test_partner_creates_a_draft_attributed_to_its_account(partner_draft, partner):
+    client, response = partner_draft
+    body = response.json()
+    assert body["status"] == "draft"
+    assert body["rating"] is None and body["claim_review"] is None
+    assert response["Location"] == "http://testserver/api/v1/claims/partner-claim/"
+    assert response["ETag"]
+    claim = Claim.objects.get(slug="partner-claim")
+    assert claim.history.get().history_user == partner
+    # The partner can read its own draft, with the same ETag; the public cannot.
+    again = client.get("/api/v1/claims/partner-claim/")
+    assert again.status_code == 200 and again["ETag"] == response["ETag"]
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/v1/claims/partner-claim/").status_code == 404
+
+
+def test_workflow_and_computed_fields_cannot_be_set(write_key):
+    client = key_client(write_key)
+    body = claim_body(
+        SubjectFactory(),
+        status="published",
+        current_rating=1,
+        override_verdict="well_supported",
+        reviewer=1,
+    )
+    response = client.post("/api/v1/claims/", body, format="json")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert {"status", "current_rating", "override_verdict", "reviewer"} <= set(fields)
+    assert not Claim.objects.exists()
+
+
+def test_duplicate_slug_is_a_400_naming_the_slug(partner_draft):
+    client, _ = partner_draft
+    subject = SubjectFactory()
+    response = client.post("/api/v1/claims/", claim_body(subject), format="json")
+    assert response.status_code == 400
+    assert "slug" in response.json()["error"]["fields"]
+
+
+def test_update_needs_if_match_and_refuses_a_stale_one(partner_draft):
+    client, created = partner_draft
+    url = "/api/v1/claims/partner-claim/"
+    missing = client.patch(url, {"outcome": "scars"}, format="json")
+    assert missing.status_code == 428
+    assert missing.json()["error"]["code"] == "precondition_required"
+    first = client.patch(url, {"outcome": "scars"}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert first.status_code == 200
+    assert first.json()["outcome"] == "scars"
+    assert first["ETag"] != created["ETag"]
+    # A second writer still holding the first ETag loses, and nothing is written.
+    stale = client.patch(
+        url, {"outcome": "overwritten"}, format="json", HTTP_IF_MATCH=created["ETag"]
+    )
+    assert stale.status_code == 412
+    assert stale.json()["error"]["code"] == "precondition_failed"
+    assert Claim.objects.get(slug="partner-claim").outcome == "scars"
+    assert client.get(url)["ETag"] == first["ETag"]
+
+
+def test_partner_links_evidence_then_submits_its_draft_for_review(partner_draft):
+    client, created = partner_draft
+    source = SourceFactory()
+    linked = client.post(
+        "/api/v1/claims/partner-claim/evidence/",
+        {"source": source.pk, "direction": "supports", "risk_of_bias": "low"},
+        format="json",
+    )
+    assert linked.status_code == 201, linked.content
+    assert [e["source"]["id"] for e in linked.json()["evidence"]] == [source.pk]
+    edited = client.patch(
+        f"/api/v1/claims/partner-claim/evidence/{source.pk}/",
+        {"note": "A small split-face trial."},
+        format="json",
+        HTTP_IF_MATCH=linked["ETag"],
+    )
+    assert edited.status_code == 200
+    assert EvidenceLink.objects.get(source=source).note == "A small split-face trial."
+    submitted = client.post("/api/v1/claims/partner-claim/submit/", HTTP_IF_MATCH=edited["ETag"])
+    assert submitted.status_code == 200, submitted.content
+    body = submitted.json()
+    assert body["status"] == "in_review"
+    assert body["rating"]["score"] is not None
+    # Once in review it is no longer editable through the API.
+    again = client.patch(
+        "/api/v1/claims/partner-claim/", {"outcome": "x"}, HTTP_IF_MATCH=submitted["ETag"]
+    )
+    assert again.status_code == 409
+
+
+def test_a_partner_cannot_see_or_change_another_partners_draft(partner_draft, other_write_key):
+    client, created = partner_draft
+    other = key_client(other_write_key)
+    assert other.get("/api/v1/claims/partner-claim/").status_code == 404
+    response = other.patch(
+        "/api/v1/claims/partner-claim/", {"outcome": "x"}, HTTP_IF_MATCH=created["ETag"]
+    )
+    assert response.status_code == 404
+
+
+def test_a_read_only_key_cannot_write(read_key):
+    response = key_client(read_key).post(
+        "/api/v1/claims/", claim_body(SubjectFactory()), format="json"
+    )
+    assert response.status_code == 403
+    assert not Claim.objects.exists()
+
+
+def test_staff_editor_edits_any_draft_but_not_a_published_claim(
+    editor, draft_claim, published_claim
+):
+    client = session_client(editor)
+    url = f"/api/v1/claims/{draft_claim.slug}/"
+    etag = client.get(url)["ETag"]
+    response = client.patch(url, {"claimant": "Brand X"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200
+    assert Claim.objects.get(pk=draft_claim.pk).claimant == "Brand X"
+    published = client.get(f"/api/v1/claims/{published_claim.slug}/")
+    refused = client.patch(
+        f"/api/v1/claims/{published_claim.slug}/",
+        {"claimant": "Brand X"},
+        format="json",
+        HTTP_IF_MATCH=published["ETag"],
+    )
+    assert refused.status_code == 409
+
+
+def test_sources_are_created_once_per_identifier_and_edited_with_if_match(write_key):
+    client = key_client(write_key)
+    body = {"title": "A trial", "pmid": "31234567", "design": "rct", "year": 2021}
+    created = client.post("/api/v1/sources/", body, format="json")
+    assert created.status_code == 201, created.content
+    duplicate = client.post("/api/v1/sources/", body, format="json")
+    assert duplicate.status_code == 400
+    assert "pmid" in duplicate.json()["error"]["fields"]
+    url = created["Location"]
+    stale = client.patch(url, {"participants": 80}, format="json", HTTP_IF_MATCH='"stale"')
+    assert stale.status_code == 412
+    edited = client.patch(url, {"participants": 80}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert edited.status_code == 200
+    assert Source.objects.get(pmid="31234567").participants == 80
+
+
+def test_an_invalid_source_identifier_is_refused_by_the_service(write_key):
+    response = key_client(write_key).post(
+        "/api/v1/sources/", {"title": "x", "nct": "NCT1", "design": "rct"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "nct" in response.json()["error"]["fields"]
+
+
+def test_anonymous_check_request_is_stored_for_moderation(api):
+    from claimcheck.claims.models import CheckRequest
+
+    response = api.post(
+        "/api/v1/check-requests/",
+        {"claim_text": "Salmon sperm facials regrow collagen", "seen_at": "https://x.example/"},
+        format="json",
+    )
+    assert response.status_code == 201
+    request = CheckRequest.objects.get()
+    assert request.status == "new"
+    assert response.json()["status_url"].endswith(f"/requests/{request.public_id}/")
