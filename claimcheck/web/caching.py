@@ -7,9 +7,9 @@ fresh, private page.
 """
 
 import hashlib
-from datetime import UTC, datetime
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -66,12 +66,6 @@ def _public_headers(response, etag, seconds):
 
 def _signed_in(request):
     # Only look the session up when there is a session cookie (anonymous readers cost no query).
-    from django.conf import settings
-
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
     return request.user.is_authenticated
-
-
-def last_modified_datetime():
-    return datetime.fromtimestamp(freshness.current() // 1_000_000_000, tz=UTC)

@@ -1,6 +1,7 @@
 """Forms of the public site."""
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 
 REQUESTS_PER_HOUR = 5
@@ -13,8 +14,6 @@ class RateLimited(Exception):
 def client_address(request):
     """The visitor's address: REMOTE_ADDR, or the one our trusted proxies saw (TRUSTED_PROXIES)
     counted from the right of X-Forwarded-For, so a forged header cannot choose it."""
-    from django.conf import settings
-
     proxies = getattr(settings, "TRUSTED_PROXIES", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
