@@ -562,7 +562,7 @@ class SubjectDetail(ApiView):
         },
     )
     def get(self, request, slug):
-        page = selectors.api_subject_detail(slug=slug)
+        page = selectors.subject_page(slug=slug)
         self.last_modified = conditional.newest(
             page["subject"].updated_at, *(c.updated_at for c in page["claims"])
         )

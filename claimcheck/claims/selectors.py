@@ -93,14 +93,6 @@ def claim_get_published(*, slug):
     return claim
 
 
-def claim_list_published():
-    return (
-        Claim.objects.published()
-        .select_related("subject", "current_rating")
-        .order_by("-current_rating__score", "text")
-    )
-
-
 def _published_claims_prefetch(to_attr="published_claims"):
     """Prefetch each subject's published claims with their ratings (one query)."""
     return Prefetch(
@@ -113,7 +105,7 @@ def _published_claims_prefetch(to_attr="published_claims"):
 def claim_page(*, slug):
     """Everything the claim verdict page shows, in a fixed number of queries:
     claim with subject, rating and reviewer; evidence with sources; verdict history;
-    alternatives with their published claims (two); signals; appearances; related articles."""
+    alternatives and their published claims (two); signals; appearances; related articles."""
     claim = claim_get_published(slug=slug)
     evidence = list(
         EvidenceLink.objects.filter(claim=claim)
@@ -121,17 +113,6 @@ def claim_page(*, slug):
         .order_by("-source__year", "source__title")
     )
     history = list(claim.verdict_history.order_by("-changed_at", "-id"))
-    alternatives = list(
-        Subject.objects.filter(alternative_to=claim.subject)
-        .prefetch_related(_published_claims_prefetch())
-        .order_by("name")
-    )
-    matched = set(claim.current_rating.safety_signals)
-    signals = [
-        signal
-        for signal in SafetySignal.objects.filter(subjects=claim.subject).order_by("-date")
-        if f"signal:{signal.slug}" in matched
-    ]
     claim.appearance_list = list(claim.appearances.all())
     articles = list(claim.articles.filter(status="published").order_by("title"))
     return {
@@ -139,36 +120,20 @@ def claim_page(*, slug):
         "rating": claim.current_rating,
         "evidence": evidence,
         "history": history,
-        "alternatives": alternatives,
-        "signals": signals,
+        "alternatives": _alternatives_with_claims(claim.subject),
+        "signals": _matched_signals(claim),
         "articles": articles,
     }
 
 
-def subject_page(*, slug):
-    """A subject with its published claims, alternatives, checklist, signals and articles.
-    Subjects without a published claim are not public."""
-    subject = (
-        Subject.objects.filter(slug=slug, claims__status="published")
-        .prefetch_related("concerns")
-        .distinct()
-        .first()
-    )
-    if subject is None:
-        raise Http404("No subject has this address.")
-    claims = list(subject.claims.published().select_related("current_rating").order_by("text"))
-    alternatives = list(
-        subject.alternatives.prefetch_related(_published_claims_prefetch()).order_by("name")
-    )
-    return {
-        "subject": subject,
-        "claims": claims,
-        "alternatives": alternatives,
-        "transparency": list(subject.transparency.order_by("code")),
-        "records": list(subject.regulatory_records.order_by("-date")),
-        "signals": list(subject.safety_signals.order_by("-date")),
-        "articles": list(subject.articles.filter(status="published").order_by("title")),
-    }
+def _matched_signals(claim):
+    """The subject's safety signals that the claim's current rating matched (one query)."""
+    matched = set(claim.current_rating.safety_signals) if claim.current_rating else set()
+    return [
+        signal
+        for signal in SafetySignal.objects.filter(subjects=claim.subject).order_by("-date", "id")
+        if f"signal:{signal.slug}" in matched
+    ]
 
 
 def home_page():
@@ -300,12 +265,7 @@ def api_claim_detail(*, slug, include_unpublished=False):
         .order_by("-source__year", "source__title", "source_id")
     )
     alternatives = _alternatives_with_claims(claim.subject)
-    matched = set(claim.current_rating.safety_signals) if claim.current_rating else set()
-    signals = [
-        signal
-        for signal in SafetySignal.objects.filter(subjects=claim.subject).order_by("-date", "id")
-        if f"signal:{signal.slug}" in matched
-    ]
+    signals = _matched_signals(claim)
     appearances = list(claim.appearances.order_by("first_seen", "id"))
     records = list(claim.regulatory_records.order_by("-date", "id"))
     return {
@@ -336,9 +296,9 @@ def _alternatives_with_claims(subject):
     return alternatives
 
 
-def api_subject_detail(*, slug):
-    """A public subject with everything its API detail shows, in nine queries whatever its
-    size: subject; concerns; published claims; alternatives; their claims; checklist;
+def subject_page(*, slug):
+    """A public subject with everything its page and API detail show, in nine queries
+    whatever its size: subject; concerns; published claims; alternatives; their claims; checklist;
     regulatory records; signals; published articles."""
     subject = (
         Subject.objects.filter(
