@@ -4,9 +4,12 @@ Defaults are safe for production; `make run` and the test suite supply developme
 Every variable is listed, with a one-line comment, in .env.example.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,7 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "claimcheck.accounts.apps.StaffAdminConfig",  # django.contrib.admin with the 2FA site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +36,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "claimcheck.claims",
     "claimcheck.web",
     "claimcheck.api",
@@ -48,11 +54,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "claimcheck.accounts.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
 ROOT_URLCONF = "claimcheck.urls"
@@ -86,7 +95,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "connect_timeout": 3,
+            "connect_timeout": 2,  # seconds; libpq's minimum (issue 7: a 503 within ~2 s)
             "options": "-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000",
         }
     )
@@ -97,14 +106,20 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by all workers), else in-process memory.
+# Benchmark floor views (/bench/json, /bench/row; bench/README.md). Never on in production.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
+
+# Cache: Redis when REDIS_URL is set (shared by all workers), else in-process memory. If Redis
+# is unreachable the site serves uncached rather than failing (web/cachebackend.py); the short
+# socket timeouts bound what a dead Redis costs a request.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -179,6 +194,38 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 
+# Staff accounts (claimcheck/accounts). The admin answers at ADMIN_PATH (a relative path ending
+# in "/"); staff need a TOTP code as well as their password unless STAFF_2FA_REQUIRED is off
+# (default: off only with DEBUG); staff sessions end after STAFF_SESSION_IDLE_TIMEOUT seconds
+# idle, and SESSION_COOKIE_AGE after sign-in at the latest.
+ADMIN_PATH = env.str("ADMIN_PATH", default="admin/")
+if not re.fullmatch(r"(?:[A-Za-z0-9._~-]+/)+", ADMIN_PATH) or ".." in ADMIN_PATH:
+    raise ImproperlyConfigured(
+        f"ADMIN_PATH={ADMIN_PATH!r}: use a relative path ending in '/', e.g. 'admin/' or "
+        "'staff-desk/'."
+    )
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
+OTP_TOTP_ISSUER = "ClaimCheck"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows a secret or its QR code
+# Sign-in lockout (django-axes, counted in the database): 5 failures for one username from one
+# address lock that pair out for 30 minutes after the last failure, answered with a 429 page.
+# The address is read like the API's (TRUSTED_PROXIES), so a forged X-Forwarded-For cannot
+# dodge it. Axes' backend must come first; it needs the request, so tests sign staff in with
+# staff_login (tests/staff_sessions.py), never client.login.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "claimcheck.accounts.lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+
 # REST API (claimcheck/api). Default deny: every view names its permission. JSON only; the
 # browsable API only with DEBUG. Throttles count in the default cache (Redis in production).
 REST_FRAMEWORK = {
@@ -200,6 +247,8 @@ REST_FRAMEWORK = {
         "staff": env.str("API_RATE_KEY", default="600/min"),
         "write": env.str("API_RATE_WRITE", default="120/hour"),
         "check_request": "10/hour",
+        # POST /api/v1/check/ (copy checking costs CPU): per key, account or address.
+        "copy_check": env.str("API_RATE_COPY_CHECK", default="20/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXIES,
     "EXCEPTION_HANDLER": "claimcheck.api.errors.exception_handler",

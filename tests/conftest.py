@@ -12,10 +12,24 @@ def system_user(db):
 
 @pytest.fixture
 def starter_data(db):
-    """The whole curated starter dataset, loaded through the real command path."""
+    """The whole curated starter dataset, loaded through the real command path, with the
+    starter article (a few dozen queries more). Returns the claims' load report."""
+    from articles import starter as article_starter
     from claimcheck.claims import starter
 
-    return starter.load()
+    report = starter.load()
+    article_starter.load()
+    return report
+
+
+@pytest.fixture
+def staff_login(db):
+    """`staff_login(client, user)`: sign a staff member in with a TOTP-verified session, as the
+    admin requires with DEBUG off (see tests/staff_sessions.py). Use it instead of force_login
+    for anything that needs a staff session (admin pages, the API's staff session)."""
+    from .staff_sessions import staff_login
+
+    return staff_login
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,25 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from claimcheck.claims import roles
 
 from .models import KEY_SCHEME, ApiKey
 
 SECRET_BYTES = 32  # 256 bits: a fast hash is enough, nothing to brute-force
 USE_RECORD_INTERVAL = timedelta(minutes=5)  # last_used_at is written at most this often
+
+
+def _check_writer(user, can_write):
+    """A write key acts as its account, and the services check that account's role: a write
+    key for an account that may not draft claims would only ever be refused."""
+    if can_write and not roles.can(user, "claims.add_claim"):
+        raise ValidationError(
+            {"can_write": f"{user} may not draft claims: add the account to the Editor group."}
+        )
 
 
 def hash_key(plaintext):
@@ -20,6 +32,7 @@ def hash_key(plaintext):
 @transaction.atomic
 def api_key_create(*, by, name, user, can_write=False):
     """Create a key; returns (key, plaintext). The plaintext is never stored: show it once."""
+    _check_writer(user, can_write)
     for _ in range(5):
         prefix = secrets.token_hex(4)
         if not ApiKey.objects.filter(prefix=prefix).exists():
@@ -37,6 +50,7 @@ def api_key_create(*, by, name, user, can_write=False):
 @transaction.atomic
 def api_key_update(*, by, key, name, can_write):
     """Rename a key or change its write permission (the secret and account never change)."""
+    _check_writer(key.user, can_write)
     changed = [f for f, v in (("name", name), ("can_write", can_write)) if getattr(key, f) != v]
     if changed:
         key.name, key.can_write = name, can_write

@@ -7,6 +7,7 @@ from rest_framework import authentication, exceptions
 
 from claimcheck.accounts import selectors as key_selectors
 from claimcheck.accounts import services as key_services
+from claimcheck.accounts.admin_site import is_verified, staff_2fa_required
 
 SCHEME = "Api-Key"
 
@@ -31,7 +32,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class StaffSessionAuthentication(authentication.SessionAuthentication):
-    """A signed-in staff member's session. Other signed-in users are anonymous here."""
+    """A signed-in staff member's session, verified with a TOTP code when staff 2FA is
+    required (as for the admin). Other signed-in users are anonymous here."""
 
     def authenticate(self, request):
         # Only look the session up when there is one (anonymous readers cost no query).
@@ -40,4 +42,6 @@ class StaffSessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is None or not result[0].is_staff:
             return None
+        if staff_2fa_required() and not is_verified(result[0]):
+            return None  # signed in without the second factor: not a staff session here
         return result

@@ -139,11 +139,10 @@ def test_revoking_a_key_refuses_its_next_request(read_key, system_user):
     assert client.get("/api/v1/rubric/").status_code == 401
 
 
-def test_a_key_is_created_in_the_admin_and_shown_once(admin_user, partner):
+def test_a_key_is_created_in_the_admin_and_shown_once(admin_user, partner, staff_login):
     from django.test import Client
 
-    client = Client()
-    client.force_login(admin_user)
+    client = staff_login(Client(), admin_user)
     response = client.post(
         "/admin/accounts/apikey/add/",
         {"name": "Retailer X", "user": partner.pk, "can_write": "on"},
