@@ -16,7 +16,9 @@ PER_PAGE = 20
 def article_list(request):
     paginator = Paginator(selectors.article_list(), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "articles/list.html", {"page": page})
+    # Retractions are announced with their reasons on the first page (one more query).
+    retractions = list(selectors.article_retractions()[:50]) if page.number == 1 else []
+    return render(request, "articles/list.html", {"page": page, "retractions": retractions})
 
 
 @require_GET

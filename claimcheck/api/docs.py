@@ -299,12 +299,21 @@ class SubjectDetailOut(SubjectSummaryOut):
     articles = ArticleRef(many=True)
 
 
+class ArticleReviewerOut(ReviewerOut):
+    provisional = s.BooleanField(
+        help_text="True while the review awaits sign-off by a named medical reviewer."
+    )
+
+
 class ArticleSummaryOut(ArticleRef):
-    summary = s.CharField()
-    author_name = s.CharField()
-    reviewer = ReviewerOut(allow_null=True)
-    published_at = s.DateTimeField()
-    updated_at = s.DateTimeField()
+    summary = s.CharField(help_text="The standfirst: what the article finds, in a sentence or two.")
+    author_name = s.CharField(help_text="The byline.")
+    reviewer = ArticleReviewerOut(allow_null=True, help_text="The medical reviewer.")
+    published_at = s.DateTimeField(help_text="First publication.")
+    reviewed_at = s.DateTimeField(
+        allow_null=True, help_text="When the medical reviewer last signed the article off."
+    )
+    updated_at = s.DateTimeField(help_text="Last change to the article or its links.")
 
 
 class ArticleDetailOut(ArticleSummaryOut):
@@ -360,3 +369,47 @@ SIGNAL_STATUSES = SafetySignal.Status.choices
 CHANGE_KINDS = VerdictChange.Kind.choices
 CLAIM_STATUSES = Claim.Status.choices
 DIRECTIONS = EvidenceLink.Direction.choices
+
+
+class CopyCheckClaim(s.Serializer):
+    slug = s.SlugField()
+    text = s.CharField()
+    verdict = s.ChoiceField(choices=VERDICTS)
+    grade = s.ChoiceField(choices=GRADES)
+    score = s.IntegerField(min_value=0, max_value=100)
+    url = s.URLField(help_text="The claim's verdict page.")
+
+
+class CopyCheckMatch(s.Serializer):
+    start = s.IntegerField(min_value=0, help_text="Offset of the clause's first character.")
+    end = s.IntegerField(min_value=0, help_text="Offset just after the clause.")
+    quote = s.CharField(help_text="text[start:end]")
+    claim = CopyCheckClaim()
+    confidence = s.FloatField(min_value=0, max_value=1)
+
+
+class CopyCheckCitation(s.Serializer):
+    title = s.CharField()
+    url = s.URLField()
+
+
+class CopyCheckFlag(s.Serializer):
+    start = s.IntegerField(min_value=0)
+    end = s.IntegerField(min_value=0)
+    quote = s.CharField()
+    category = s.ChoiceField(choices=["structure_function", "disease", "regulatory_status"])
+    reason = s.CharField()
+    citation = CopyCheckCitation()
+
+
+class CopyCheckUnchecked(s.Serializer):
+    start = s.IntegerField(min_value=0)
+    end = s.IntegerField(min_value=0)
+    quote = s.CharField()
+    request_url = s.URLField(help_text="The request-a-check form, prefilled with the quote.")
+
+
+class CopyCheckOut(s.Serializer):
+    matches = CopyCheckMatch(many=True)
+    drug_claim_flags = CopyCheckFlag(many=True)
+    unchecked = CopyCheckUnchecked(many=True)

@@ -344,13 +344,22 @@ def article_ref(article, urls):
     }
 
 
+def article_reviewer(profile):
+    """An article's medical reviewer: the claim shape plus whether the review is provisional
+    (the article page says so too)."""
+    if profile is None:
+        return None
+    return {**reviewer(profile), "provisional": profile.provisional}
+
+
 def article_summary(article, urls):
     return {
         **article_ref(article, urls),
         "summary": article.summary,
         "author_name": article.author_name,
-        "reviewer": reviewer(article.reviewer),
+        "reviewer": article_reviewer(article.reviewer),
         "published_at": article.published_at,
+        "reviewed_at": article.reviewed_at,
         "updated_at": article.updated_at,
     }
 
@@ -364,4 +373,47 @@ def article_detail(page, urls):
         "subjects": [subject_ref(s, urls) for s in article.subjects.all()],
         "claims": [claim_ref(c, urls) for c in article.published_claims],
         "references": [source(s, urls) for s in article.references.all()],
+    }
+
+
+def copy_check(result, urls):
+    """The copy checker's answer (claims.copycheck.CheckResult) as JSON."""
+    return {
+        "matches": [
+            {
+                "start": match.start,
+                "end": match.end,
+                "quote": match.quote,
+                "claim": {
+                    "slug": match.claim.slug,
+                    "text": match.claim.text,
+                    "verdict": match.claim.verdict,
+                    "grade": match.claim.grade,
+                    "score": match.claim.score,
+                    "url": urls.base + match.claim.url,
+                },
+                "confidence": match.confidence,
+            }
+            for match in result.matches
+        ],
+        "drug_claim_flags": [
+            {
+                "start": flag.start,
+                "end": flag.end,
+                "quote": flag.quote,
+                "category": flag.category,
+                "reason": flag.reason,
+                "citation": {"title": flag.citation.title, "url": flag.citation.url},
+            }
+            for flag in result.drug_claim_flags
+        ],
+        "unchecked": [
+            {
+                "start": item.start,
+                "end": item.end,
+                "quote": item.quote,
+                "request_url": urls.base + item.request_path,
+            }
+            for item in result.unchecked
+        ],
     }

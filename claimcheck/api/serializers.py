@@ -104,3 +104,13 @@ class CheckRequestInput(StrictSerializer):
     claim_text = s.CharField(max_length=300)
     seen_at = s.URLField(max_length=500, required=False, allow_blank=True)
     details = s.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class CopyCheckInput(StrictSerializer):
+    """The length limit is checked by the view, which answers 413 rather than 400."""
+
+    text = s.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The marketing copy to check, up to 20,000 characters.",
+    )

@@ -1,5 +1,19 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+
+def _sync_staff_groups(sender, using="default", **kwargs):
+    """Keep the Editor and Reviewer groups equal to roles.GROUPS after every migrate, and
+    after the flush between transactional tests (which empties the migration's rows)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from . import roles
+
+    roles.sync_groups(
+        group_model=Group.objects.db_manager(using).model,
+        permission_model=Permission,
+        strict=False,
+    )
 
 
 class ClaimsConfig(AppConfig):
@@ -36,3 +50,4 @@ class ClaimsConfig(AppConfig):
                 freshness.on_content_saved, sender=model, dispatch_uid=f"freshness-delete-{name}"
             )
         m2m_changed.connect(freshness.on_content_saved, dispatch_uid="freshness-m2m")
+        post_migrate.connect(_sync_staff_groups, dispatch_uid="claims-sync-staff-groups")

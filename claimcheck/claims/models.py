@@ -67,6 +67,8 @@ class ReviewerProfile(models.Model):
         default=False, help_text="Placeholder reviewer role awaiting a named person."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -79,6 +81,8 @@ class Concern(models.Model):
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -546,6 +550,12 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["subject__name", "text"]
+        # Workflow rights beyond add/change (claimcheck/claims/roles.py grants them by group).
+        permissions = [
+            ("publish_claim", "Can publish, retract and re-rate published claims"),
+            ("override_verdict", "Can override a computed verdict with a public reason"),
+            ("judge_evidence", "Can set the evidence judgement flags D1-D3"),
+        ]
         indexes = [
             # Public lists: published claims, most recently changed first (home, feeds, API).
             models.Index(fields=["status", "-updated_at"], name="claims_claim_status_upd_idx"),

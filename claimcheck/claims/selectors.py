@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 
 from claimcheck import rubric
 from claimcheck.rubric import tables
@@ -78,6 +79,46 @@ def claim_rating_inputs(*, claim):
         transparency=transparency,
         signals=signals,
     )
+
+
+def claim_rating_preview(*, claim):
+    """What the stored inputs would give now, beside the current rating, without writing.
+
+    Returns {"current": Rating | None, "proposed": rubric.Rating | None, "error": str,
+    "changed": bool, "factors": [(code, dimension, current sentence, proposed sentence)]}.
+    Staff see it on the claim's change form before anyone publishes or re-rates."""
+    current = claim.current_rating
+    try:
+        proposed = rubric.rate(claim_rating_inputs(claim=claim))
+    except rubric.RubricInputError as error:
+        return {"current": current, "proposed": None, "error": str(error), "changed": False}
+    old = {(f["dimension"], f["code"]): f for f in (current.factors if current else [])}
+    new = {(f.dimension, f.code): f for f in proposed.factors}
+    factors = []
+    for key in list(old) + [k for k in new if k not in old]:
+        before, after = old.get(key), new.get(key)
+        factors.append(
+            {
+                "dimension": key[0],
+                "code": key[1],
+                "before": before["sentence"] if before else "",
+                "after": after.sentence if after else "",
+                "changed": (before["sentence"] if before else None)
+                != (after.sentence if after else None),
+            }
+        )
+    changed = current is None or (
+        current.inputs_sha256 != proposed.inputs_sha256
+        or current.rubric_version != proposed.rubric_version
+    )
+    return {
+        "current": current,
+        "proposed": proposed,
+        "proposed_label": tables.VERDICT_LABELS[tables.Verdict(proposed.verdict)],
+        "error": "",
+        "changed": changed,
+        "factors": factors,
+    }
 
 
 def claim_get_published(*, slug):
@@ -238,8 +279,20 @@ def sitemap_subjects():
 
 
 def api_claim_list():
-    """Published claims with subject and rating (one query per page, plus the count)."""
-    return Claim.objects.published().select_related("subject", "current_rating")
+    """Published claims with subject and rating (one query per page, plus the count). A list
+    item shows the rating's verdict and score only: its inputs and factors (the bulk of the
+    row, JSON decoded per row) stay in the database."""
+    return (
+        Claim.objects.published()
+        .select_related("subject", "current_rating")
+        .defer(
+            "conclusion",
+            "regulatory_note",
+            "current_rating__inputs_json",
+            "current_rating__factors",
+            "current_rating__safety_signals",
+        )
+    )
 
 
 def api_claim_detail(*, slug, include_unpublished=False):
@@ -363,3 +416,43 @@ def claim_created_by(*, claim):
 def source_created_by(*, source):
     first = source.history.filter(history_type="+").order_by("history_date").first()
     return first.history_user_id if first else None
+
+
+def copycheck_claims():
+    """Every published claim as the copy checker's index needs it (claims.copycheck), in one
+    query: subject names and aliases, outcome wording, and the verdict shown publicly."""
+    rows = (
+        Claim.objects.published()
+        .filter(current_rating__isnull=False)
+        .order_by("subject__slug", "slug")
+        .values(
+            "slug",
+            "text",
+            "outcome",
+            "override_verdict",
+            "subject__slug",
+            "subject__name",
+            "subject__aliases",
+            "current_rating__verdict",
+            "current_rating__score",
+        )
+    )
+    out = []
+    for row in rows:
+        verdict = tables.Verdict(row["override_verdict"] or row["current_rating__verdict"])
+        out.append(
+            {
+                "slug": row["slug"],
+                "text": row["text"],
+                "outcome": row["outcome"],
+                "subject_slug": row["subject__slug"],
+                "subject_name": row["subject__name"],
+                "aliases": row["subject__aliases"] or [],
+                "verdict": verdict.value,
+                "verdict_label": tables.VERDICT_LABELS[verdict],
+                "grade": tables.GRADES[verdict],
+                "score": row["current_rating__score"],
+                "url": reverse("web:claim", kwargs={"slug": row["slug"]}),
+            }
+        )
+    return out

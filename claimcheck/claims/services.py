@@ -1,10 +1,13 @@
 """Every write to the claims domain goes through these functions.
 
-Each is transactional, takes keyword-only arguments, validates with full_clean() before it
-saves, attributes the change to `by` in the history tables, and returns the object. Admin,
+Each is transactional, takes keyword-only arguments, checks that `by` may make the change
+(claimcheck/claims/roles.py; PermissionDenied otherwise), validates with full_clean() before
+it saves, attributes the change to `by` in the history tables, and returns the object. Admin,
 API and management commands call these and nothing else.
 """
 
+import contextlib
+import contextvars
 import dataclasses
 
 from django.conf import settings
@@ -15,7 +18,7 @@ from django.utils import timezone
 
 from claimcheck import rubric
 
-from . import selectors
+from . import roles, selectors
 from .models import (
     CheckRequest,
     Claim,
@@ -42,8 +45,77 @@ def system_user():
     return user
 
 
-def _save(instance, *, by, fields=None, reason=""):
-    """Validate and save; on an update, only the given fields. Returns the changed fields."""
+# The reason a management command gives for its writes; recorded in the history tables.
+_command_reason = contextvars.ContextVar("command_reason", default="")
+
+
+@contextlib.contextmanager
+def command_reason(reason):
+    """Attribute every write made inside the block to `reason` (commands act as the system
+    user; this records why): `with services.command_reason("load_starter_data"): ...`."""
+    token = _command_reason.set(reason)
+    try:
+        yield
+    finally:
+        _command_reason.reset(token)
+
+
+def _attribute(instance, *, by, reason=""):
+    instance._history_user = by
+    reason = reason or _command_reason.get()
+    if reason:
+        instance._change_reason = reason[:100]
+
+
+# Evidence fields that record a reviewer's judgement (rubric D1-D3).
+JUDGEMENT_FIELDS = (
+    "risk_of_bias",
+    "risk_of_bias_reason",
+    "inconsistency",
+    "inconsistency_reason",
+    "indirect_population",
+    "indirect_intervention",
+    "indirect_outcome",
+    "indirectness_reason",
+)
+
+
+def _require_edit(instance, *, by, changed=None):
+    """The role check for a curated change: the model's add/change right, the reviewer's right
+    for judgement flags, and the reviewer's right for anything belonging to a published claim
+    (published content changes only under review)."""
+    roles.require(by, roles.edit_permission(instance))
+    if isinstance(instance, EvidenceLink):
+        defaults = {f: EvidenceLink._meta.get_field(f).get_default() for f in JUDGEMENT_FIELDS}
+        touched = (
+            [f for f in JUDGEMENT_FIELDS if getattr(instance, f) != defaults[f]]
+            if instance._state.adding
+            else [f for f in (changed or []) if f in JUDGEMENT_FIELDS]
+        )
+        if touched:
+            roles.require(by, roles.JUDGE)
+    claim = _owning_claim(instance)
+    if claim is not None and claim.status == "published":
+        roles.require(
+            by,
+            roles.PUBLISH,
+            "This claim is published: only a reviewer can change it or its evidence. "
+            "Retract it first, or ask a reviewer.",
+        )
+
+
+def _owning_claim(instance):
+    if isinstance(instance, Claim):
+        return None if instance._state.adding else Claim.objects.only("status").get(pk=instance.pk)
+    if isinstance(instance, (EvidenceLink, ClaimAppearance)) and instance.claim_id:
+        return Claim.objects.only("status").get(pk=instance.claim_id)
+    return None
+
+
+def _save(instance, *, by, fields=None, reason="", check=True):
+    """Check the actor's role, validate and save; on an update, only the given fields.
+    Returns the changed fields. `check=False` is for the workflow services, which make their
+    own, stricter check first."""
     adding = instance._state.adding
     changed = []
     for name, value in (fields or {}).items():
@@ -58,10 +130,10 @@ def _save(instance, *, by, fields=None, reason=""):
             changed.append(name)
     if not adding and not changed:
         return changed
+    if check:
+        _require_edit(instance, by=by, changed=changed)
     _validate(instance, changed=None if adding else changed)
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason[:100]
+    _attribute(instance, by=by, reason=reason)
     if adding:
         instance.save()
     else:
@@ -115,12 +187,14 @@ def reviewer_upsert(*, by, slug, name, credentials, bio="", provisional=False):
 def subject_upsert(*, by, slug, fields, concerns=None):
     subject = _upsert(Subject, by=by, lookup={"slug": slug}, fields=fields)
     if concerns is not None:
+        roles.require(by, "claims.change_subject")
         _set_m2m(subject.concerns, concerns)
     return subject
 
 
 @transaction.atomic
 def subject_set_alternatives(*, by, subject, alternatives):
+    roles.require(by, "claims.change_subject")
     if any(alt.pk == subject.pk for alt in alternatives):
         raise ValidationError({"alternatives": "A subject cannot be its own alternative."})
     _set_m2m(subject.alternatives, alternatives)
@@ -169,6 +243,7 @@ def signal_upsert(*, by, slug, fields, subjects):
         if bad:
             raise ValidationError({name: f"Unknown value(s): {', '.join(map(str, bad))}."})
     signal = _upsert(SafetySignal, by=by, lookup={"slug": slug}, fields=fields)
+    roles.require(by, "claims.change_safetysignal")
     _set_m2m(signal.subjects, subjects)
     return signal
 
@@ -178,7 +253,10 @@ def claim_upsert(*, by, slug, fields, regulatory_records=None):
     """Create or edit a claim's own fields. Workflow fields change only through the actions."""
     claim = _upsert(Claim, by=by, lookup={"slug": slug}, fields=fields)
     if regulatory_records is not None:
-        _set_m2m(claim.regulatory_records, regulatory_records)
+        wanted = {r.pk for r in regulatory_records}
+        if set(claim.regulatory_records.values_list("pk", flat=True)) != wanted:
+            _require_edit(claim, by=by)
+            claim.regulatory_records.set(regulatory_records)
     return claim
 
 
@@ -201,7 +279,9 @@ def evidence_link(*, by, claim, source, fields):
 
 @transaction.atomic
 def evidence_unlink(*, by, link):
-    link._history_user = by
+    roles.require(by, "claims.delete_evidencelink")
+    _require_edit(link, by=by)
+    _attribute(link, by=by)
     link.delete()
 
 
@@ -222,6 +302,10 @@ def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
         .select_related("subject", "current_rating")
         .get(pk=claim.pk)
     )
+    if claim.status == "published":
+        roles.require(by, roles.PUBLISH)
+    else:
+        roles.require(by, "claims.change_claim")
     try:
         result = rubric.rate(selectors.claim_rating_inputs(claim=claim))
     except rubric.RubricInputError as error:
@@ -244,7 +328,7 @@ def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
         rating = Rating(claim=claim, created_at=timezone.now(), **output)
         rating.full_clean(exclude=["claim"])
         rating.save()
-    _save(claim, by=by, fields={"current_rating": rating}, reason=reason)
+    _save(claim, by=by, fields={"current_rating": rating}, reason=reason, check=False)
     if claim.status == "published":
         _history(claim=claim, kind="rerated", old=current, new=rating, by=by, reason=reason)
     return rating
@@ -273,6 +357,7 @@ def _history(*, claim, kind, old, new, by, reason):
 
 @transaction.atomic
 def claim_submit_for_review(*, claim, by):
+    roles.require(by, "claims.change_claim")
     if claim.status not in ("draft", "retracted"):
         raise ValidationError(
             f"Only a draft or retracted claim can be submitted for review; "
@@ -280,13 +365,14 @@ def claim_submit_for_review(*, claim, by):
         )
     claim_rerate(claim=claim, by=by, reason="Rated on submission for review")
     claim.refresh_from_db()
-    _save(claim, by=by, fields={"status": "in_review"}, reason="Submitted for review")
+    _save(claim, by=by, fields={"status": "in_review"}, reason="Submitted for review", check=False)
     return claim
 
 
 @transaction.atomic
 def claim_publish(*, claim, by, reviewer):
     """Publish a reviewed claim under a named reviewer, with a rating of its current inputs."""
+    roles.require(by, roles.PUBLISH)
     if claim.status != "in_review":
         raise ValidationError(
             f"Only a claim in review can be published; this one is "
@@ -302,6 +388,7 @@ def claim_publish(*, claim, by, reviewer):
         claim,
         by=by,
         reason="Published",
+        check=False,
         fields={
             "status": "published",
             "reviewer": reviewer,
@@ -323,6 +410,7 @@ def claim_publish(*, claim, by, reviewer):
 
 @transaction.atomic
 def claim_retract(*, claim, by, reason):
+    roles.require(by, roles.PUBLISH)
     if claim.status != "published":
         raise ValidationError("Only a published claim can be retracted.")
     if not reason.strip():
@@ -331,6 +419,7 @@ def claim_retract(*, claim, by, reason):
         claim,
         by=by,
         reason="Retracted",
+        check=False,
         fields={"status": "retracted", "retraction_reason": reason.strip()},
     )
     _history(
@@ -345,12 +434,110 @@ def claim_retract(*, claim, by, reason):
 
 
 @transaction.atomic
+def claim_override(*, claim, by, verdict, reason):
+    """Set (or, with verdict="", remove) a reviewer's override of the computed verdict.
+
+    The reason is public: pages and the API show it next to the computed verdict, and on a
+    published claim the change enters the verdict history."""
+    roles.require(by, roles.OVERRIDE)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("current_rating")
+        .get(pk=claim.pk)
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"override_reason": "Say publicly why the verdict is overridden."})
+    rating = claim.current_rating
+    if verdict:
+        if verdict not in Claim.Verdict.values:
+            raise ValidationError({"override_verdict": f"{verdict!r} is not a verdict."})
+        if rating is None:
+            raise ValidationError("Rate the claim before overriding its verdict.")
+        if verdict == rating.verdict:
+            raise ValidationError(
+                {"override_verdict": "That is the computed verdict; there is nothing to override."}
+            )
+    elif not claim.override_verdict:
+        raise ValidationError("This claim has no override to remove.")
+    old_verdict = claim.override_verdict or (rating.verdict if rating else "")
+    _save(
+        claim,
+        by=by,
+        reason="Override set" if verdict else "Override removed",
+        check=False,
+        fields={"override_verdict": verdict, "override_reason": reason if verdict else ""},
+    )
+    if claim.status == "published":
+        change = VerdictChange(
+            claim=claim,
+            rating=rating,
+            kind="override" if verdict else "override_removed",
+            old_verdict=old_verdict,
+            new_verdict=verdict or rating.verdict,
+            old_score=rating.score,
+            new_score=rating.score,
+            rubric_version=rating.rubric_version,
+            reason=reason,
+            changed_at=timezone.now(),
+            changed_by=by,
+        )
+        change.full_clean()
+        change.save()
+    return claim
+
+
+def _decide(check, *, by, status, claim=None, reason=""):
+    roles.require(by, roles.MODERATE)
+    if check.status == status and check.claim_id == (claim.pk if claim else None):
+        raise ValidationError(f"This request is already {check.get_status_display().lower()}.")
+    _save(
+        check,
+        by=by,
+        reason=f"Moderated: {status}",
+        check=False,
+        fields={"status": status, "claim": claim, "decision_reason": reason.strip()},
+    )
+    return check
+
+
+@transaction.atomic
+def check_request_accept(*, check, by, claim, reason=""):
+    """Accept a request: we are checking it, as `claim` (a new claim, not yet published).
+    The status page links the claim once it is published."""
+    if claim is None:
+        raise ValidationError({"claim": "Link the new claim this request became."})
+    if claim.status == "published":
+        raise ValidationError(
+            {"claim": "That claim is already published: mark the request a duplicate of it."}
+        )
+    return _decide(check, by=by, status="accepted", claim=claim, reason=reason)
+
+
+@transaction.atomic
+def check_request_mark_duplicate(*, check, by, claim, reason=""):
+    """The claim was already checked: link the published verdict."""
+    if claim is None or claim.status != "published":
+        raise ValidationError({"claim": "Link the published claim this request duplicates."})
+    return _decide(check, by=by, status="duplicate", claim=claim, reason=reason)
+
+
+@transaction.atomic
+def check_request_decline(*, check, by, reason):
+    """Decline, with a reason shown publicly on the request's status page."""
+    if not (reason or "").strip():
+        raise ValidationError({"decision_reason": "Say why; the reason is shown publicly."})
+    return _decide(check, by=by, status="declined", reason=reason)
+
+
+@transaction.atomic
 def staff_save(*, instance, by, changed=None):
-    """A staff edit from a form (the admin's change pages and inlines): validated, attributed,
-    and on an update only the changed fields are written. Workflow fields are not editable
-    there; they change through the workflow services above."""
+    """A staff edit from a form (the admin's change pages and inlines): role-checked,
+    validated, attributed, and on an update only the changed fields are written. Workflow
+    fields are not editable there; they change through the workflow services above."""
+    _require_edit(instance, by=by, changed=changed)
     instance.full_clean()
-    instance._history_user = by
+    _attribute(instance, by=by)
     if instance._state.adding or changed is None:
         instance.save()
         return instance
@@ -364,7 +551,14 @@ def staff_save(*, instance, by, changed=None):
 
 @transaction.atomic
 def staff_delete(*, instance, by):
-    instance._history_user = by
+    meta = instance._meta
+    roles.require(by, f"{meta.app_label}.delete_{meta.model_name}")
+    claim = _owning_claim(instance) if not isinstance(instance, Claim) else instance
+    if claim is not None and claim.status == "published":
+        roles.require(
+            by, roles.PUBLISH, "Retract a published claim before deleting it or its parts."
+        )
+    _attribute(instance, by=by)
     instance.delete()
 
 

@@ -312,7 +312,7 @@ def load(*, by=None, data_dir=DATA_DIR):
     data = read(data_dir)
     report = Report(files=len(FILES))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), services.command_reason("Starter data"):
             _apply(data, by=by or services.system_user(), report=report)
     except ValidationError as error:
         raise StarterDataError(str(error)) from error

@@ -69,7 +69,7 @@ class StaticSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return ["web:home", "web:methodology", "web:about", "web:corrections"]
+        return ["web:home", "web:methodology", "web:about", "web:corrections", "web:open-data"]
 
     def location(self, name):
         return reverse(name)

@@ -3,7 +3,7 @@ services (so ratings, history and workflow fields are real)."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -89,9 +89,16 @@ def admin_user(db):
     return get_user_model().objects.create_superuser(username="boss", password="x" * 16)
 
 
+def _editor_account(username):
+    """A partner's account: write keys act as it, so it holds the Editor role."""
+    user = _user(username)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
 @pytest.fixture
 def partner(db):
-    return _user("partner")
+    return _editor_account("partner")
 
 
 @pytest.fixture
@@ -108,7 +115,7 @@ def write_key(partner, system_user):
 
 @pytest.fixture
 def other_write_key(system_user):
-    other = _user("other-partner")
+    other = _editor_account("other-partner")
     return key_services.api_key_create(by=system_user, name="Other", user=other, can_write=True)[1]
 
 
@@ -128,12 +135,15 @@ def key_client(plaintext):
 
 
 def session_client(user, *, csrf=True):
-    """A signed-in browser session; CSRF is enforced, and sent unless csrf=False."""
+    """A signed-in browser session (TOTP-verified, as staff sign in); CSRF is enforced, and
+    sent unless csrf=False."""
     from django.conf import settings
     from django.middleware.csrf import _get_new_csrf_string
 
+    from ..staff_sessions import staff_login
+
     client = APIClient(enforce_csrf_checks=True)
-    client.force_login(user)
+    staff_login(client, user)
     if csrf:
         token = _get_new_csrf_string()
         client.cookies[settings.CSRF_COOKIE_NAME] = token

@@ -114,10 +114,12 @@ def test_every_read_operation_answers_as_described(api_schema):
 @pytest.fixture
 def partner_key(db, system_user):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     from claimcheck.accounts import services
 
     user = get_user_model().objects.create_user(username="fuzz-partner")
+    user.groups.add(Group.objects.get(name="Editor"))  # write keys act as an editor
     return services.api_key_create(by=system_user, name="Fuzz", user=user, can_write=True)[1]
 
 

@@ -96,9 +96,18 @@ def test_update_needs_if_match_and_refuses_a_stale_one(partner_draft):
 def test_partner_links_evidence_then_submits_its_draft_for_review(partner_draft):
     client, created = partner_draft
     source = SourceFactory()
-    linked = client.post(
+    # Judging risk of bias is a reviewer's call: an editor's key is refused and nothing is linked.
+    judged = client.post(
         "/api/v1/claims/partner-claim/evidence/",
         {"source": source.pk, "direction": "supports", "risk_of_bias": "low"},
+        format="json",
+    )
+    assert judged.status_code == 403
+    assert "reviewer" in judged.json()["error"]["message"]
+    assert not EvidenceLink.objects.filter(source=source).exists()
+    linked = client.post(
+        "/api/v1/claims/partner-claim/evidence/",
+        {"source": source.pk, "direction": "supports"},
         format="json",
     )
     assert linked.status_code == 201, linked.content

@@ -52,8 +52,9 @@ PAGES = [
     ("/compare/?subjects=exosome-serums,retinol", 4),
     # methodology is generated from the rubric code: no query
     ("/methodology/", 0),
-    # articles list: count for the paginator; the page of articles with reviewers
-    ("/articles/", 2),
+    # articles list: count for the paginator; the page of articles with reviewers; the
+    # retracted articles with their public reasons (first page only)
+    ("/articles/", 3),
     # article: article+reviewer; subjects; claims+ratings; references
     ("/articles/exosomes-explained/", 4),
     # feed: newest verdict changes with claims
