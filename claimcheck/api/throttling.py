@@ -78,3 +78,17 @@ class CheckRequestThrottle(_DynamicScopeThrottle):
         if request.method != "POST":
             return None
         return "check_request", self.get_ident(request)
+
+
+class CopyCheckThrottle(_DynamicScopeThrottle):
+    """Checking pasted copy costs CPU: its own limit per client address (or key/account)."""
+
+    def choose(self, request, view):
+        if request.method != "POST":
+            return None
+        key = acting_key(request)
+        if key is not None:
+            return "copy_check", f"key{key.pk}"
+        if request.user.is_authenticated:
+            return "copy_check", f"user{request.user.pk}"
+        return "copy_check", self.get_ident(request)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("v1/rubric/", views.RubricView.as_view(), name="rubric"),
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/check-requests/", views.CheckRequestCreate.as_view(), name="check-requests"),
+    path("v1/check/", views.CopyCheck.as_view(), name="check"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Both viewers are served from drf-spectacular-sidecar (no CDN). They style themselves with
     # inline styles, and Redoc starts a worker from a blob: URL; nothing else is relaxed.

@@ -1,8 +1,9 @@
 """Forms of the public site."""
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
+
+from claimcheck.accounts.lockout import client_ip
 
 REQUESTS_PER_HOUR = 5
 
@@ -12,15 +13,9 @@ class RateLimited(Exception):
 
 
 def client_address(request):
-    """The visitor's address: REMOTE_ADDR, or the one our trusted proxies saw (TRUSTED_PROXIES)
-    counted from the right of X-Forwarded-For, so a forged header cannot choose it."""
-    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The visitor's address, read as the sign-in lockout and the API read it (REMOTE_ADDR, or
+    with TRUSTED_PROXIES the address our own proxy saw), so a forged header cannot choose it."""
+    return client_ip(request) or "unknown"
 
 
 def check_request_allowed(request):
@@ -81,3 +76,53 @@ class CheckRequestForm(forms.Form):
 
     def cleaned_data_for_service(self):
         return {k: self.cleaned_data[k] for k in ("claim_text", "seen_at", "details")}
+
+
+COPY_CHECKS_PER_WINDOW = 30
+COPY_CHECK_WINDOW = 600  # seconds
+
+
+def copy_check_allowed(request):
+    """Checking pasted copy costs CPU: at most COPY_CHECKS_PER_WINDOW per address in ten
+    minutes, counted in the shared cache like check requests; raise RateLimited over it."""
+    key = f"copy-check-limit:{client_address(request)}"
+    cache.add(key, 0, timeout=COPY_CHECK_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=COPY_CHECK_WINDOW)
+        count = 1
+    if count > COPY_CHECKS_PER_WINDOW:
+        raise RateLimited(
+            f"You have checked {COPY_CHECKS_PER_WINDOW} texts in the last ten minutes. "
+            "Please wait a few minutes and try again."
+        )
+
+
+class _CopyField(forms.CharField):
+    def to_python(self, value):
+        # Browsers send line breaks as CRLF but count them as one character in maxlength.
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class CopyCheckForm(forms.Form):
+    """The text to check on /check/ (the limit is the copy checker's own)."""
+
+    text = _CopyField(
+        label="Marketing text to check",
+        max_length=20_000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Paste a product page, an advert or a social post (up to 20,000 characters).",
+        error_messages={
+            "required": "Paste some text to check: the box is empty.",
+            "max_length": "The text is too long: the limit is %(limit_value)s characters, "
+            "and it has %(show_value)s. Check it in parts.",
+        },
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError("Paste some text to check: the box is empty.")
+        return text  # NUL characters are refused by CharField's own validator

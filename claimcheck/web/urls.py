@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, health, views
+from . import feeds, health, open_data, views
 from .caching import public_page
 
 app_name = "web"
@@ -22,6 +22,9 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("about/", views.about, name="about"),
     path("corrections/", views.corrections, name="corrections"),
+    path("open-data/", open_data.page, name="open-data"),
+    path("open-data/claimcheck-open-data.zip", open_data.download, name="open-data-zip"),
+    path("check/", views.copy_check, name="check"),
     path("requests/new/", views.request_new, name="request-new"),
     path("requests/<uuid:public_id>/", views.request_status, name="request-status"),
     path("feeds/verdicts.atom", public_page(feeds.VerdictFeed()), name="feed"),

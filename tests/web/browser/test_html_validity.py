@@ -36,6 +36,20 @@ def test_the_nu_html_checker_reports_no_error_on_the_public_pages(
     files["request form with errors"] = _write(
         tmp_path, "form-errors", ".html", invalid_form.content
     )
+    copy_check = client.post(
+        "/check/",
+        {
+            "text": "Our exosome serum boosts collagen and reverses ageing!\n"
+            "Snake oil tonic erases wrinkles. Proudly FDA approved. <b>Bold</b> & more."
+        },
+    )
+    assert copy_check.status_code == 200
+    files["copy check answer"] = _write(tmp_path, "copy-check", ".html", copy_check.content)
+    empty_check = client.post("/check/", {"text": ""})
+    assert empty_check.status_code == 400
+    files["copy check with errors"] = _write(
+        tmp_path, "copy-check-errors", ".html", empty_check.content
+    )
     for template in ("500.html", "503.html"):  # served when the app or database fails
         files[template] = _write(tmp_path, template, "", render_to_string(template).encode())
     badge = client.get(starter_site.pages["claim"] + "badge.svg")

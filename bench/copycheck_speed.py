@@ -1,0 +1,120 @@
+"""Speed of the copy checker: median and p95 time to check 1,000, 5,000 and 20,000
+characters of marketing copy against 1,000 and 10,000 claims (wall-clock time, and the
+median CPU time of this process, which other work on a busy machine does not inflate).
+
+    .venv/bin/python bench/copycheck_speed.py [--runs 200]
+
+The claims are the 26 starter claims plus synthetic ones built in memory (deterministic:
+seeded), with invented subjects whose aliases share words with real ones ("serum",
+"exosomes", "peptide") so that look-ups meet realistic collisions. The texts are the labelled
+snippets of tests/claims/copycheck/labelled_copy.yaml repeated to length. No database and no
+network: the index is built exactly as the site builds it, from records.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimcheck.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+import yaml  # noqa: E402
+from copycheck_quality import LABELLED, starter_records  # noqa: E402
+
+from claimcheck.claims.copycheck import check_with_index  # noqa: E402
+from claimcheck.claims.copycheck.index import ClaimRecord, Index  # noqa: E402
+
+SYLLABLES = "ka lo mi ne ru sa ti vo ze xa bre cly dro fen gli hal jor kin lum mar".split()
+SHARED = ["serum", "exosomes", "peptide", "cream", "growth factors", "stem cell", "laser"]
+VERBS = (
+    "stimulates boosts reduces improves fades heals rejuvenates regenerates smooths prevents "
+    "treats firms brightens repairs"
+).split()
+OUTCOMES = [
+    *"collagen|fine lines|wrinkles|dark spots|acne scars|redness|skin texture".split("|"),
+    *"elasticity|sun damage|pores|sagging skin|dryness|hair loss|wound healing".split("|"),
+    *"skin cells|melasma|crow's feet|glow".split("|"),
+]
+
+
+def synthetic_records(count, seed=7):
+    rng = random.Random(seed)
+    records = starter_records()
+    subjects = []
+    for n in range(max(1, count // 5)):
+        name = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+        aliases = (f"{name} {rng.choice(SHARED)}", name.lower() + "x", f"{name}-{n}")
+        subjects.append((f"subject-{n}", name, aliases))
+    while len(records) < count:
+        number = len(records)
+        slug, name, aliases = subjects[number % len(subjects)]
+        outcome = " and ".join(rng.sample(OUTCOMES, 2))
+        records.append(
+            ClaimRecord(
+                slug=f"claim-{number}",
+                text=f"{name} {rng.choice(VERBS)} {outcome}",
+                outcome=outcome,
+                subject_slug=slug,
+                subject_name=name,
+                aliases=aliases,
+                verdict="unproven",
+                verdict_label="Unproven",
+                grade="C",
+                score=40,
+                url=f"/claims/claim-{number}/",
+            )
+        )
+    return records
+
+
+def text_of_length(chars):
+    snippets = [case["text"] for case in yaml.safe_load(LABELLED.read_text())]
+    out, i = [], 0
+    while sum(len(s) + 1 for s in out) < chars:
+        out.append(snippets[i % len(snippets)])
+        i += 1
+    return "\n".join(out)[:chars]
+
+
+def main():
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 200
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {runs} runs each")
+    print(
+        f"{'claims':>7} {'chars':>7} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>8} {'matches':>8}"
+    )
+    for count in (1_000, 10_000):
+        started = time.perf_counter()
+        index = Index(synthetic_records(count))
+        built = (time.perf_counter() - started) * 1000
+        for chars in (1_000, 5_000, 20_000):
+            text = text_of_length(chars)
+            check_with_index(text, index)  # warm up
+            times, cpu = [], []
+            for _ in range(runs):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                result = check_with_index(text, index)
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            print(
+                f"{count:7} {chars:7} {statistics.median(times):10.2f} {p95:8.2f} "
+                f"{statistics.median(cpu):8.2f} {len(result.matches):8}"
+            )
+        print(f"  (index of {count} claims built once in {built:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()

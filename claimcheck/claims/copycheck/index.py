@@ -1,0 +1,172 @@
+"""The matcher's index: published claims, their subjects' names and aliases, and their
+outcome wording, prepared once so that checking a text costs time in proportion to the text.
+
+- `aliases` maps a normalised alias (a tuple of stems) to the subjects it names, so a text is
+  scanned word by word with dictionary look-ups;
+- `postings` maps (subject, concept) to that subject's claims whose wording has the concept,
+  so scoring a mention only touches claims of the subjects mentioned;
+- every claim keeps the public fields a match shows (verdict, grade, score, address), so a
+  check needs no query beyond the one that (re)builds the index.
+
+`current()` returns the process's index, rebuilt when the content version
+(claims.freshness), which moves after every public change, differs from the one it was built
+with. A retracted or re-rated claim therefore leaves the index on the next check.
+"""
+
+import math
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from . import text as words
+
+MAX_ALIAS_WORDS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """What the index needs of one published claim."""
+
+    slug: str
+    text: str
+    outcome: str
+    subject_slug: str
+    subject_name: str
+    aliases: tuple
+    verdict: str
+    verdict_label: str
+    grade: str
+    score: int
+    url: str
+
+
+@dataclass(slots=True)
+class IndexedClaim:
+    record: ClaimRecord
+    concepts: frozenset
+    weight: float  # sum of the concepts' idf: what full coverage scores
+
+
+class Index:
+    def __init__(self, records, version=None):
+        self.version = version
+        self.records = list(records)
+        self.subjects = {}  # subject slug -> list of claim numbers
+        alias_subjects = defaultdict(set)
+        subject_alias_stems = defaultdict(set)
+        for number, record in enumerate(self.records):
+            self.subjects.setdefault(record.subject_slug, []).append(number)
+        seen_subjects = set()
+        for record in self.records:
+            if record.subject_slug in seen_subjects:
+                continue
+            seen_subjects.add(record.subject_slug)
+            for alias in (record.subject_name, *record.aliases):
+                for key in alias_keys(alias):
+                    alias_subjects[key].add(record.subject_slug)
+                    subject_alias_stems[record.subject_slug].update(key)
+
+        # Claim concepts: the words of the claim and its outcome, less its subject's names.
+        raw = []
+        document_frequency = defaultdict(int)
+        for record in self.records:
+            toks = words.tokens(f"{record.text}. {record.outcome}")
+            names = subject_alias_stems[record.subject_slug]
+            found = frozenset(c for c in words.concepts(toks) if c not in names and not c.isdigit())
+            raw.append(found)
+            for c in found:
+                document_frequency[c] += 1
+        total = max(len(self.records), 1)
+        self.idf = {c: math.log(1 + total / df) for c, df in document_frequency.items()}
+        # Concepts that are also outcomes somewhere ("collagen", "acne"): an alias made of
+        # one of them alone is weak evidence that the subject is meant.
+        outcome_concepts = set(document_frequency)
+
+        self.claims = []
+        self.postings = defaultdict(list)
+        for number, (record, found) in enumerate(zip(self.records, raw, strict=True)):
+            weight = sum(self.idf[c] for c in found) or 1.0
+            self.claims.append(IndexedClaim(record, found, weight))
+            for c in found:
+                self.postings[(record.subject_slug, c)].append(number)
+
+        self.aliases = {}
+        for key, subjects in alias_subjects.items():
+            generic = len(key) == 1 and words.concept_of(key[0]) in outcome_concepts
+            if generic:
+                strength = 0.35
+            elif len(key) > 1 or len(subjects) == 1:
+                strength = 1.0
+            else:
+                strength = 0.8
+            self.aliases[key] = (tuple(sorted(subjects)), strength)
+        self.longest_alias = max((len(k) for k in self.aliases), default=1)
+        # Quick refusals while scanning a text: stems that can start an alias, and beginnings
+        # of aliases written as one word ("micro" of "microneedling").
+        self.alias_first = frozenset(k[0] for k in self.aliases)
+        self.joined_prefixes = frozenset(
+            k[0][:n] for k in self.aliases if len(k) == 1 for n in range(2, len(k[0]))
+        )
+
+    def __len__(self):
+        return len(self.records)
+
+
+def alias_keys(alias):
+    """The normalised forms of an alias: its stems, and the stems written as one word
+    ("micro-needling" and "microneedling" are the same alias)."""
+    toks = words.tokens(alias)
+    if not toks or len(toks) > MAX_ALIAS_WORDS:
+        return set()
+    keys = {tuple(t.stem for t in toks)}
+    if len(toks) > 1:
+        keys.add((words.stem("".join(t.raw for t in toks)),))
+    return keys
+
+
+_lock = threading.Lock()
+_index = None
+
+
+def current():
+    """The process's index, rebuilt when the public content has changed since it was built."""
+    global _index
+    from claimcheck.claims import freshness
+
+    version = freshness.current()
+    index = _index
+    if index is not None and index.version == version:
+        return index
+    with _lock:
+        if _index is None or _index.version != version:
+            _index = Index(load_records(), version=version)
+        return _index
+
+
+def reset():
+    """Forget the index (tests that change claims without a committed transaction)."""
+    global _index
+    with _lock:
+        _index = None
+
+
+def load_records():
+    """Every published claim, with its subject and current rating, in one query."""
+    from claimcheck.claims import selectors
+
+    return [
+        ClaimRecord(
+            slug=row["slug"],
+            text=row["text"],
+            outcome=row["outcome"],
+            subject_slug=row["subject_slug"],
+            subject_name=row["subject_name"],
+            aliases=tuple(a for a in row["aliases"] if isinstance(a, str)),
+            verdict=row["verdict"],
+            verdict_label=row["verdict_label"],
+            grade=row["grade"],
+            score=row["score"],
+            url=row["url"],
+        )
+        for row in selectors.copycheck_claims()
+    ]

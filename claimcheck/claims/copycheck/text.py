@@ -1,0 +1,434 @@
+"""Words and clauses of marketing copy, with character offsets into the original text.
+
+Normalisation is deliberately small and predictable: lower case, a table of common
+misspellings, a light suffix stripper (plurals, -ing, -ed, -ation) and a table of synonyms
+that folds marketing verbs and outcomes into shared concepts ("boosts", "increases" and
+"stimulates" are one concept; "breakouts" and "pimples" are acne). The same functions
+normalise the claims when the index is built, so both sides always agree.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+WORD_RE = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?", re.IGNORECASE)
+
+# Where a clause ends: sentence punctuation followed by a space or the end, a line break, a
+# semicolon, a colon before a space, a spaced dash, a bullet, a vertical bar, or " but "
+# (which usually turns a sentence around: "exosomes sound exciting, but retinol works").
+CLAUSE_BREAK_RE = re.compile(
+    r"[.!?]+(?=[\s\"'\u201d\u2019)]|$)|\n|;|:(?=\s)|\s[-\u2013\u2014]+\s|\u2014|[\u2022|\u00b7]"
+    r"|\bbut\b",
+    re.IGNORECASE,
+)
+
+# Frequent misspellings and spelling variants, applied before stemming.
+SPELLINGS = {
+    "exozome": "exosome",
+    "exozomes": "exosomes",
+    "exosom": "exosome",
+    "exsosome": "exosome",
+    "exsosomes": "exosomes",
+    "exosones": "exosomes",
+    "exosone": "exosome",
+    "colagen": "collagen",
+    "collagene": "collagen",
+    "collegen": "collagen",
+    "wrinkels": "wrinkles",
+    "wrinkel": "wrinkle",
+    "ageing": "aging",
+    "hyularonic": "hyaluronic",
+    "hyaloronic": "hyaluronic",
+    "hyaluronc": "hyaluronic",
+    "niacinimide": "niacinamide",
+    "niacinamid": "niacinamide",
+    "tretinion": "tretinoin",
+    "retinoll": "retinol",
+    "rejuvinate": "rejuvenate",
+    "rejuvinates": "rejuvenates",
+    "rejuvinating": "rejuvenating",
+    "regenarate": "regenerate",
+    "regenarates": "regenerates",
+    "pigmentaion": "pigmentation",
+    "hyperpigmentaion": "hyperpigmentation",
+    "dermaroller": "dermaroller",
+    "mirconeedling": "microneedling",
+    "microneedeling": "microneedling",
+    "plasma's": "plasma",
+    "evs": "ev",
+    "elastisity": "elasticity",
+    "moisturiser": "moisturizer",
+    "moisturisers": "moisturizers",
+    "colour": "color",
+    "discolouration": "discoloration",
+}
+
+# Marketing verbs and outcomes folded into concepts (keys are stems, see stem()).
+SYNONYMS = {
+    # more of something
+    "stimulat": "UP",
+    "boost": "UP",
+    "increas": "UP",
+    "promot": "UP",
+    "activat": "UP",
+    "kickstart": "UP",
+    "jumpstart": "UP",
+    "trigger": "UP",
+    "ramp": "UP",
+    "amp": "UP",
+    "rev": "UP",
+    "encourag": "UP",
+    "enhanc": "UP",
+    "build": "UP",
+    "rebuild": "UP",
+    "supercharg": "UP",
+    "restor": "UP",
+    "lift": "UP",
+    # less of something, or better
+    "reduc": "BETTER",
+    "decreas": "BETTER",
+    "diminish": "BETTER",
+    "minimis": "BETTER",
+    "minimiz": "BETTER",
+    "lessen": "BETTER",
+    "fad": "BETTER",
+    "fade": "BETTER",
+    "eras": "BETTER",
+    "blur": "BETTER",
+    "lighten": "BETTER",
+    "brighten": "BETTER",
+    "lower": "BETTER",
+    "fight": "BETTER",
+    "combat": "BETTER",
+    "correct": "BETTER",
+    "fix": "BETTER",
+    "eliminat": "BETTER",
+    "remov": "BETTER",
+    "clear": "BETTER",
+    "banish": "BETTER",
+    "smooth": "BETTER",
+    "smoother": "BETTER",
+    "soften": "BETTER",
+    "improv": "BETTER",
+    "refin": "BETTER",
+    "mitigat": "BETTER",
+    "transform": "BETTER",
+    "relax": "BETTER",
+    "reliev": "BETTER",
+    "sooth": "BETTER",
+    "calm": "BETTER",
+    "erasing": "BETTER",
+    # outcomes and strong verbs
+    "revers": "REVERSE",
+    "rewind": "REVERSE",
+    "undo": "REVERSE",
+    "rejuvenat": "REJUVENATE",
+    "revitalis": "REJUVENATE",
+    "revitaliz": "REJUVENATE",
+    "renew": "REJUVENATE",
+    "regenerat": "REGENERATE",
+    "heal": "HEAL",
+    "recover": "HEAL",
+    "recovery": "HEAL",
+    "repair": "HEAL",
+    "speed": "FAST",
+    "accelerat": "FAST",
+    "fast": "FAST",
+    "faster": "FAST",
+    "quick": "FAST",
+    "quicker": "FAST",
+    "hasten": "FAST",
+    "prevent": "PREVENT",
+    "protect": "PREVENT",
+    "protection": "PREVENT",
+    "block": "PREVENT",
+    "shield": "PREVENT",
+    "guard": "PREVENT",
+    "defend": "PREVENT",
+    "slow": "PREVENT",
+    "delay": "PREVENT",
+    "treat": "TREAT",
+    "cure": "TREAT",
+    "cur": "TREAT",
+    "wrinkl": "WRINKLE",
+    "line": "WRINKLE",
+    "creas": "WRINKLE",
+    "ag": "AGE",
+    "aging": "AGE",
+    "aged": "AGE",
+    "age": "AGE",
+    "youth": "AGE",
+    "youthful": "AGE",
+    "young": "AGE",
+    "younger": "AGE",
+    "antiag": "AGE",
+    "collagen": "COLLAGEN",
+    "elastin": "COLLAGEN",
+    "elasticity": "ELASTIC",
+    "elastic": "ELASTIC",
+    "bounc": "ELASTIC",
+    "suppl": "ELASTIC",
+    "suppleness": "ELASTIC",
+    "firm": "ELASTIC",
+    "firmness": "ELASTIC",
+    "firmer": "ELASTIC",
+    "plump": "ELASTIC",
+    "tighten": "ELASTIC",
+    "sag": "ELASTIC",
+    "sagg": "ELASTIC",
+    "pigment": "PIGMENT",
+    "pigmentation": "PIGMENT",
+    "hyperpigment": "PIGMENT",
+    "hyperpigmentation": "PIGMENT",
+    "discoloration": "PIGMENT",
+    "discolor": "PIGMENT",
+    "melasma": "PIGMENT",
+    "blotch": "PIGMENT",
+    "blotchiness": "PIGMENT",
+    "mottl": "PIGMENT",
+    "spot": "SPOT",
+    "red": "RED",
+    "redness": "RED",
+    "flush": "RED",
+    "scar": "SCAR",
+    "scarring": "SCAR",
+    "pockmark": "SCAR",
+    "pit": "SCAR",
+    "acne": "ACNE",
+    "breakout": "ACNE",
+    "pimpl": "ACNE",
+    "blemish": "ACNE",
+    "zit": "ACNE",
+    "wound": "WOUND",
+    "sunburn": "SUNBURN",
+    "burn": "SUNBURN",
+    "textur": "TEXTURE",
+    "rough": "TEXTURE",
+    "roughness": "TEXTURE",
+    "por": "TEXTURE",
+    "pore": "TEXTURE",
+    "dry": "DRY",
+    "dryness": "DRY",
+    "dri": "DRY",
+    "itch": "DRY",
+    "itchy": "DRY",
+    "itchi": "DRY",
+    "eczema": "ECZEMA",
+    "dermatiti": "ECZEMA",
+    "dermatitis": "ECZEMA",
+    "atopic": "ECZEMA",
+    "cell": "CELL",
+    "cellular": "CELL",
+    "hair": "HAIR",
+    "fold": "FOLD",
+    "nasolabial": "FOLD",
+    "frown": "FROWN",
+    "glabellar": "FROWN",
+    "photoag": "PHOTOAGE",
+    "photoaged": "PHOTOAGE",
+    "photodamag": "PHOTOAGE",
+    "depth": "DEPTH",
+    "deep": "DEPTH",
+    "deeper": "DEPTH",
+    "glow": "GLOW",
+    "radianc": "GLOW",
+    "radiant": "GLOW",
+    "luminous": "GLOW",
+}
+
+# Two-word phrases that name one concept.
+BIGRAMS = {
+    ("sun", "damag"): "PHOTOAGE",
+    ("sun", "spot"): "PIGMENT",
+    ("dark", "spot"): "PIGMENT",
+    ("brown", "spot"): "PIGMENT",
+    ("AGE", "SPOT"): "PIGMENT",
+    ("smil", "WRINKLE"): "FOLD",
+    ("laugh", "WRINKLE"): "FOLD",
+    ("crow", "feet"): "WRINKLE",
+    ("crow's", "feet"): "WRINKLE",
+    ("hair", "loss"): "HAIR",
+    ("dark", "mark"): "PIGMENT",
+    ("uneven", "ton"): "PIGMENT",
+    ("turn", "back"): "REVERSE",
+}
+
+# Concepts that name an outcome (what changes), as opposed to how it is said to change.
+ACTIONS = frozenset({"UP", "BETTER", "FAST", "PREVENT", "TREAT"})
+
+# Words too common to tell claims apart.
+STOPWORDS = frozenset(
+    """a an the and or of to in on for with by from at as is are be been being it its this that
+    these those your you our we us my me i their they them he she his her was were will can
+    could may might must should would do does did has have had not no so than then there here
+    very more most much many any all each every both few other some such only own same just
+    also into over under up down out off again further once about against between through
+    during before after above below while because until if what which who whom why how when
+    where production product products synthesis visible visibly appearance look looks looking
+    sign skin facial face serum serums cream creams treatment treatments result results day
+    days week weeks month months use used using help helps helping clinically proven formula
+    new now get gets make makes made one two three 1 2 3 4 5 6 7 8 9 10 30 percent s t
+    like love see feel feels work works leave leaves give gives instantly instant overall""".split()
+)
+
+# Words that, before a mention, mean the text is not claiming it.
+NEGATIONS = frozenset(
+    """no not never without nor zero free unlike instead don't doesn't didn't isn't aren't
+    won't can't cannot wasn't weren't dont doesnt isnt arent wont cant neither lacks lack
+    avoid avoids skip forget""".split()
+)
+# Words that report or doubt a claim rather than make it.
+DISTANCING_RE = re.compile(
+    r"\b(?:claims?\s+(?:that|to)|claimed|myths?|supposedly|allegedly|marketed\s+as|sold\s+as|"
+    r"(?:is|are)\s+said\s+to|no\s+(?:good\s+)?evidence|not\s+(?:been\s+)?proven|unproven|"
+    r"hype|beware|be\s+wary|we\s+do\s+not\s+claim|we\s+don't\s+claim|does\s+not\s+claim|"
+    r"not\s+intended\s+to|has\s+not\s+been\s+evaluated|have\s+not\s+been\s+evaluated)\b",
+    re.IGNORECASE,
+)
+
+
+class Token(NamedTuple):  # a tuple: cheap to make, and a text has thousands
+    start: int
+    end: int
+    raw: str  # lower case, as written
+    stem: str  # after spelling fixes and suffix stripping
+    concept: str  # after synonyms: an upper-case concept or the stem itself
+    stop: bool  # a word too common to tell claims apart
+    pairs: bool  # can start a two-word phrase (BIGRAMS)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int
+    tokens: tuple
+    question: bool
+    distanced: bool
+    continues: bool  # follows a colon, or opens with a pronoun: its subject came before
+
+
+@lru_cache(maxsize=65536)
+def stem(word):
+    """A light, deterministic suffix stripper (plurals, -ing, -ed, -ation, final e)."""
+    w = SPELLINGS.get(word, word)
+    w = w.replace("\u2019", "'")
+    if len(w) <= 3 or w.isdigit():
+        return w
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "shes", "ches", "xes", "zes", "ses")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ation") and len(w) > 7:
+        w = w[:-3]
+    elif w.endswith("ing") and len(w) > 5:
+        w = w[:-3]
+    elif w.endswith("ed") and len(w) > 4:
+        w = w[:-2]
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def concept_of(word_stem):
+    return SYNONYMS.get(word_stem, word_stem)
+
+
+BIGRAM_FIRST = frozenset(first for first, _ in BIGRAMS)
+
+
+@lru_cache(maxsize=65536)
+def _normal(raw):
+    """(stem, concept, stop, pairs) of a lower-case word."""
+    s = stem(raw)
+    c = SYNONYMS.get(s, s)
+    return s, c, raw in STOPWORDS or s in STOPWORDS, s in BIGRAM_FIRST or c in BIGRAM_FIRST
+
+
+def tokens(text, start=0, end=None):
+    """The words of text[start:end] as Tokens with offsets into text."""
+    end = len(text) if end is None else end
+    out = []
+    for m in WORD_RE.finditer(text, start, end):
+        raw = m.group().lower().replace("\u2019", "'")
+        out.append(Token(m.start(), m.end(), raw, *_normal(raw)))
+    return out
+
+
+def concepts(toks, skip=range(0)):
+    """Concepts of tokens (stopwords dropped), plus those named by two-word phrases; the
+    positions in `skip` (a subject mention) are left out."""
+    found = set()
+    prev = None
+    for i, tok in enumerate(toks):
+        if skip and i in skip:
+            prev = None
+            continue
+        if prev is not None and prev.pairs:
+            pair = (
+                BIGRAMS.get((prev.stem, tok.stem))
+                or BIGRAMS.get((prev.concept, tok.concept))
+                or BIGRAMS.get((prev.stem, tok.concept))
+                or BIGRAMS.get((prev.concept, tok.stem))
+            )
+            if pair:
+                found.add(pair)
+        if not tok.stop:
+            found.add(tok.concept)
+        prev = tok
+    return found
+
+
+def clauses(text):
+    """The clauses of text, each with its tokens and whether it asks, reports or continues."""
+    out = []
+    start = 0
+    after_colon = False
+    for m in CLAUSE_BREAK_RE.finditer(text):
+        end = m.end() if m.group().strip(".!?") == "" else m.start()
+        _add_clause(out, text, start, end, after_colon)
+        after_colon = m.group() == ":"
+        start = m.end()
+    _add_clause(out, text, start, len(text), after_colon)
+    return out
+
+
+MAX_CLAUSE_WORDS = 60
+PRONOUNS = frozenset({"it", "it's", "its", "this", "they", "these", "their", "which", "together"})
+
+
+def _add_clause(out, text, start, end, after_colon):
+    # Trim spaces and list markers so the span is the words themselves.
+    while start < end and (text[start].isspace() or text[start] in "-*\u2022>\"'\u201c("):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    toks = tokens(text, start, end)
+    if not toks:
+        return
+    # A run-on "clause" (a keyword list, text without punctuation) is cut into pieces, so the
+    # work per clause stays bounded whatever is pasted.
+    for first in range(0, len(toks), MAX_CLAUSE_WORDS):
+        part = toks[first : first + MAX_CLAUSE_WORDS]
+        part_start = start if first == 0 else part[0].start
+        part_end = end if first + MAX_CLAUSE_WORDS >= len(toks) else part[-1].end
+        piece = text[part_start:part_end]
+        out.append(
+            Clause(
+                start=part_start,
+                end=part_end,
+                tokens=tuple(part),
+                question=piece.rstrip("\"'\u201d) ").endswith("?"),
+                distanced=bool(DISTANCING_RE.search(piece)),
+                continues=(after_colon if first == 0 else True) or part[0].raw in PRONOUNS,
+            )
+        )
+
+
+def negated_before(toks, index, window=4):
+    """Whether a negation word stands within `window` words before toks[index]."""
+    return any(t.raw in NEGATIONS for t in toks[max(0, index - window) : index])

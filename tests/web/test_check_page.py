@@ -1,0 +1,124 @@
+"""The /check/ page: paste marketing copy, see known claims linked to their verdicts,
+drug-claim wording flagged and unchecked claims offered as prefilled requests."""
+
+import pytest
+from django.test import Client
+
+from claimcheck.claims.copycheck import MAX_CHARS
+from claimcheck.claims.copycheck import index as claim_index
+from claimcheck.web.forms import COPY_CHECKS_PER_WINDOW
+
+pytestmark = pytest.mark.django_db
+
+COPY = (
+    "Our exosome serum stimulates collagen! "
+    "Snake oil tonic reverses wrinkles overnight. "
+    "Proudly FDA approved."
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    claim_index.reset()
+    yield
+    claim_index.reset()
+
+
+def test_the_page_offers_a_form_and_costs_no_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/check/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<form method="post" action="/check/"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert 'name="text"' in page and 'maxlength="20000"' in page
+    assert "private" in response.get("Cache-Control", "") or "Cache-Control" not in response
+
+
+def test_checking_copy_links_known_claims_flags_drug_wording_and_lists_unchecked(client, site):
+    claim = site["claims"][0]
+    response = client.post("/check/", {"text": COPY})
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The known claim: highlighted in the text and linked to its verdict page.
+    assert (
+        f'<a class="copy-link" href="/claims/{claim.slug}/"><mark class="copy-match">Our exosome'
+        in page
+    )
+    assert claim.text in page
+    assert f"verdict-{claim.current_rating.verdict}" in page
+    # Drug-claim wording: inside the highlighted span, and explained with a source.
+    assert '<span class="copy-flag-words">stimulates collagen</span>' in page
+    assert "Structure or function claim" in page
+    assert "Regulatory status as a selling point" in page
+    assert "https://www.fda.gov/cosmetics/" in page or "lexology.com" in page
+    # The unknown claim: offered as a prefilled check request.
+    assert 'href="/requests/new/?claim=Snake+oil+tonic+reverses+wrinkles+overnight."' in page
+    assert "1 checked claim, 2 drug-claim wordings, 2 claims not yet checked." in page
+
+
+def test_checking_costs_one_query_to_build_the_index_then_none(
+    client, site, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # published claims with subjects and ratings (index)
+        assert client.post("/check/", {"text": COPY}).status_code == 200
+    with django_assert_num_queries(0):  # the index is reused; matches carry their verdicts
+        assert client.post("/check/", {"text": COPY + " Exosomes heal acne scars."}).status_code
+    with django_assert_num_queries(0):
+        assert client.post("/check/", {"text": COPY * 50}).status_code == 200
+
+
+def test_the_pasted_text_is_escaped_everywhere(client, site):
+    text = '<script>alert("x")</script> Exosome serums stimulate collagen <b>now</b>.'
+    page = client.post("/check/", {"text": text}).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;now&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Paste some text to check: the box is empty."),
+        ("   \n  ", "Paste some text to check: the box is empty."),
+        ("x" * (MAX_CHARS + 1), "The text is too long: the limit is 20000 characters"),
+        ("bad \x00 byte", "Null characters are not allowed."),
+    ],
+)
+def test_empty_or_too_long_text_is_a_400_with_the_reason(client, site, text, message):
+    response = client.post("/check/", {"text": text})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "What we found" not in response.content.decode()
+
+
+def test_the_limit_counts_a_line_break_as_one_character_as_browsers_do(client, site):
+    text = ("a\r\n" * (MAX_CHARS // 2))[: MAX_CHARS + MAX_CHARS // 2]
+    assert client.post("/check/", {"text": text}).status_code == 200
+
+
+def test_too_many_checks_from_one_address_are_refused_with_429(client, site):
+    for _ in range(COPY_CHECKS_PER_WINDOW):
+        assert client.post("/check/", {"text": COPY}).status_code == 200
+    response = client.post("/check/", {"text": COPY})
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.content.decode()
+    other = client.post("/check/", {"text": COPY}, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 200
+
+
+def test_a_post_without_the_csrf_token_is_refused(site):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/check/", {"text": COPY}).status_code == 403
+
+
+def test_a_prefilled_request_form_shows_the_quote_escaped_and_cut_to_300(client):
+    response = client.get("/requests/new/", {"claim": '<i>Snake oil</i> "heals" ' + "x" * 400})
+    page = response.content.decode()
+    assert "&lt;i&gt;Snake oil&lt;/i&gt; &quot;heals&quot; xxx" in page
+    assert "x" * 300 not in page
+
+
+def test_the_site_navigation_and_home_page_link_to_the_checker(client, site):
+    page = client.get("/").content.decode()
+    assert page.count('href="/check/"') >= 2
