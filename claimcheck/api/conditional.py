@@ -1,10 +1,12 @@
 """HTTP caching for API reads, and the preconditions of writes.
 
-Every read carries a strong ETag (a hash of the canonical JSON it returns, so it changes
-exactly when the answer does, nested rows included) and, where the rows have timestamps,
-Last-Modified (the newest updated_at or rating time among them). If-None-Match and
-If-Modified-Since are answered with 304. Anonymous answers may be cached by anyone for a
-minute; answers to keys or sessions are private.
+Anonymous reads use the content version the pages use (claims.freshness): the ETag and
+Last-Modified come from it, so If-None-Match and If-Modified-Since are answered with 304
+before the view runs (no query), and a whole answer is kept in the shared cache until
+anything public changes (`cached_answer`). Anonymous answers may be cached by anyone for a
+minute. Reads with a key or a staff session (who may see drafts, which do not move the public
+version) carry a strong ETag hashed from the canonical JSON they return and, where the rows
+have timestamps, Last-Modified (the newest updated_at among them); they are private.
 
 Writes use the same ETag: PATCH and the submit action need If-Match (428 without it), and a
 stale one is refused with 412 before anything is written.
@@ -12,16 +14,88 @@ stale one is refused with 412 before anything is written.
 
 import hashlib
 import json
+import logging
 from datetime import datetime
 
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 from rest_framework.utils.encoders import JSONEncoder
 
+from claimcheck.claims import freshness
+
 from .errors import PreconditionFailed, PreconditionRequired, body
 
+logger = logging.getLogger(__name__)
+
 PUBLIC_MAX_AGE = 60
+ANSWER_TIMEOUT = 600  # seconds a whole anonymous answer stays in the shared cache at most
+
+
+class Answered(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised in ApiView.initial when the answer is known before the view runs: a 304 to a
+    current validator, or a whole answer from the cache. handle_exception returns it."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def version_validators(version):
+    """(ETag, Last-Modified seconds) of an anonymous read under this content version."""
+    return f'"v{version:x}"', version // 1_000_000_000
+
+
+def _answer_key(request, version):
+    address = request.build_absolute_uri()
+    media = getattr(request, "accepted_media_type", "")
+    digest = hashlib.sha256(f"{media} {address}".encode()).hexdigest()
+    return f"api:{version:x}:{digest}"
+
+
+def answer_early(request):
+    """For an anonymous GET or HEAD: raise Answered with a 304 if the client's copy is
+    current, or with the cached answer if there is one. Costs no database query."""
+    try:
+        version = freshness.current()
+    except Exception:  # noqa: BLE001 - a cache that raises: answer uncached, hashed ETags
+        logger.warning("content version unavailable; answering uncached")
+        return
+    request.content_version = version
+    etag, seconds = version_validators(version)
+    conditional = get_conditional_response(request, etag=etag, last_modified=seconds)
+    if conditional is not None and conditional.status_code == 304:
+        raise Answered(conditional)
+    if conditional is not None:  # If-Match or If-Unmodified-Since failed on a read
+        raise Answered(_precondition_failed())
+    try:
+        cached = cache.get(_answer_key(request, version))
+    except Exception:  # noqa: BLE001 - the cache went away between two calls
+        cached = None
+    if cached is not None:
+        content, content_type = cached
+        request.answered_from_cache = True
+        raise Answered(HttpResponse(content, content_type=content_type))
+
+
+def cached_answer(request, response):
+    """Keep a rendered anonymous 200 in the shared cache under the current content version."""
+    version = getattr(request, "content_version", None)
+    if version is None or response.status_code != 200 or response.streaming:
+        return
+    if getattr(request, "answered_from_cache", False):
+        return
+    if hasattr(response, "render"):
+        response.render()
+    try:
+        cache.set(
+            _answer_key(request, version),
+            (response.content, response["Content-Type"]),
+            ANSWER_TIMEOUT,
+        )
+    except Exception:  # noqa: BLE001 - not cached this time; the answer stands
+        logger.warning("answer not cached: cache unavailable")
 
 
 def etag_of(data):
@@ -44,13 +118,23 @@ def anonymous(request):
 def finish(request, response, *, last_modified=None):
     """Add validators and cache headers; answer 304 when the client's copy is current."""
     patch_vary_headers(response, ["Authorization", "Cookie"])
+    if response.status_code == 304 and getattr(request, "content_version", None) is not None:
+        etag, timestamp = version_validators(request.content_version)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(timestamp)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         patch_cache_control(response, private=True, no_store=True)
         return response
-    if anonymous(request):
+    version = getattr(request, "content_version", None)
+    if version is not None:  # anonymous: validators from the content version
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    else:
-        patch_cache_control(response, private=True, no_cache=True)
+        etag, timestamp = version_validators(version)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(timestamp)
+        return response  # 304s were answered before the view ran (answer_early)
+    patch_cache_control(response, private=True, no_cache=True)
     etag = etag_of(response.data)
     response["ETag"] = etag
     timestamp = None
@@ -61,13 +145,17 @@ def finish(request, response, *, last_modified=None):
         request, etag=etag, last_modified=timestamp, response=response
     )
     if conditional.status_code == 412:  # If-Match or If-Unmodified-Since failed on a read
-        failed = JsonResponse(
-            body("precondition_failed", PreconditionFailed.default_detail), status=412
-        )
-        patch_vary_headers(failed, ["Authorization", "Cookie"])
-        patch_cache_control(failed, private=True, no_store=True)
-        return failed
+        return _precondition_failed()
     return conditional
+
+
+def _precondition_failed():
+    failed = JsonResponse(
+        body("precondition_failed", PreconditionFailed.default_detail), status=412
+    )
+    patch_vary_headers(failed, ["Authorization", "Cookie"])
+    patch_cache_control(failed, private=True, no_store=True)
+    return failed
 
 
 def require_if_match(request, current_etag):

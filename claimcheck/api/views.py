@@ -7,7 +7,7 @@ dicts (representations.py); writes go through the services with input serializer
 
 from functools import cached_property
 
-from django.http import Http404
+from django.http import Http404, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -16,16 +16,21 @@ from rest_framework.views import APIView
 
 from articles import selectors as article_selectors
 from claimcheck import rubric
-from claimcheck.claims import search, selectors, services
+from claimcheck.claims import copycheck, freshness, search, selectors, services
 from claimcheck.claims.models import Claim, EvidenceLink, SafetySignal, Source, Subject
 
-from . import conditional, docs, filters, schema
+from . import conditional, docs, errors, filters, schema
 from . import representations as rep
 from . import serializers as inputs
 from .errors import Conflict
 from .pagination import Page, page_params, paginate, paginate_by_cursor
 from .permissions import PublicCreate, PublicRead, Writer, is_staff_session, may_see_unpublished
-from .throttling import CheckRequestThrottle, ClientRateThrottle, WriteRateThrottle
+from .throttling import (
+    CheckRequestThrottle,
+    ClientRateThrottle,
+    CopyCheckThrottle,
+    WriteRateThrottle,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Bases
@@ -45,10 +50,20 @@ class ApiView(APIView):
                 raise ValidationError(
                     {key.replace("\x00", "") or "query": ["NUL characters are not allowed."]}
                 )
+        if request.method in ("GET", "HEAD") and conditional.anonymous(request):
+            conditional.answer_early(request)  # a 304 or a cached answer: no query
+
+    def handle_exception(self, exc):
+        if isinstance(exc, conditional.Answered):
+            return exc.response
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        return conditional.finish(request, response, last_modified=self.last_modified)
+        response = conditional.finish(request, response, last_modified=self.last_modified)
+        if not isinstance(response, HttpResponseNotModified):
+            conditional.cached_answer(request, response)
+        return response
 
     @cached_property
     def urls(self):
@@ -338,6 +353,15 @@ class ClaimDetail(ApiView):
         example=_EX_CLAIM_DETAIL,
     )
     def get(self, request, slug):
+        if getattr(request, "content_version", None) is not None:
+            # Anonymous: the published claim's document, built once per content version and
+            # shared by every worker (one cache read instead of seven queries).
+            return Response(
+                freshness.document(
+                    f"api-claim:{self.urls.base}:{slug}",
+                    lambda: rep.claim_detail(_visible_claim(request, slug), self.urls),
+                )
+            )
         detail = _visible_claim(request, slug)
         claim = detail["claim"]
         self.last_modified = conditional.newest(
@@ -755,8 +779,9 @@ _EX_ARTICLE = {
     "api_url": "https://claimcheck.example.org/api/v1/articles/exosomes-what-the-evidence-says/",
     "summary": "Why no exosome product is approved, and what works instead.",
     "author_name": "ClaimCheck editors",
-    "reviewer": {"name": "A. Reviewer", "credentials": "MD, dermatologist"},
+    "reviewer": {"name": "A. Reviewer", "credentials": "MD, dermatologist", "provisional": False},
     "published_at": "2026-11-24T10:00:00Z",
+    "reviewed_at": "2026-11-24T10:00:00Z",
     "updated_at": "2026-11-24T10:00:00Z",
 }
 
@@ -931,3 +956,124 @@ class CheckRequestCreate(ApiView):
             },
             status=201,
         )
+
+
+EMPTY_TEXT = "Send the marketing text to check: it is empty."
+
+
+def _too_long(length):
+    return (
+        f"The text has {length:,} characters; the limit is {copycheck.MAX_CHARS:,}. "
+        "Send it in parts."
+    )
+
+
+_EX_COPY_CHECK = {
+    "matches": [
+        {
+            "start": 0,
+            "end": 74,
+            "quote": "Our stem-cell exosome serum boosts collagen and reverses ageing in 7 days!",
+            "claim": {
+                "slug": "exosome-serums-stimulate-collagen",
+                "text": "Exosome serums stimulate collagen and reverse skin ageing",
+                "verdict": "caution",
+                "grade": "F",
+                "score": 3,
+                "url": "https://claimcheck.example.org/claims/exosome-serums-stimulate-collagen/",
+            },
+            "confidence": 1.0,
+        }
+    ],
+    "drug_claim_flags": [
+        {
+            "start": 28,
+            "end": 43,
+            "quote": "boosts collagen",
+            "category": "structure_function",
+            "reason": "Saying a product makes the skin produce more collagen or elastin is a "
+            "claim to change the body's structure or function, which makes it a drug (or a "
+            "device) in FDA's eyes.",
+            "citation": {
+                "title": "FDA warning letter to Lancôme, 7 September 2012 (summary)",
+                "url": "https://www.lexology.com/library/detail.aspx?g=abc4ba20-b7df-40e4-ae46-"
+                "dcd8ddd8ded6",
+            },
+        }
+    ],
+    "unchecked": [],
+}
+
+
+class CopyCheck(ApiView):
+    """Check pasted marketing copy (the /check/ page's engine)."""
+
+    schema_tags = ["copy check"]
+    permission_classes = [PublicCreate]
+    throttle_classes = [ClientRateThrottle, CopyCheckThrottle]
+
+    @extend_schema(
+        summary="Find known claims and drug-claim wording in marketing copy",
+        description=(
+            "Send up to 20,000 characters of marketing copy. The answer lists: `matches`, each "
+            "clause that makes a claim ClaimCheck has checked (offsets into your text, the "
+            "claim with its verdict, grade, score and page, and a match confidence from 0 to "
+            "1); `drug_claim_flags`, wording that FDA treats as a drug or device claim "
+            "(structure/function, disease, or FDA status as a selling point), each with a "
+            "reason and a citation; and `unchecked`, claim-like clauses that match nothing "
+            "checked, each with a prefilled request-a-check link. Offsets count Unicode code "
+            "points. Nothing is stored. Open to anyone; rate-limited per client "
+            "(`API_RATE_COPY_CHECK`, default 20 a minute). Matching is automatic and "
+            "deterministic: read the verdict before relying on a match."
+        ),
+        request=inputs.CopyCheckInput,
+        responses={
+            200: schema.OpenApiResponse(
+                docs.CopyCheckOut,
+                examples=[
+                    schema.OpenApiExample(
+                        "Example",
+                        value=_EX_COPY_CHECK,
+                        response_only=True,
+                    )
+                ],
+            ),
+            400: schema.OpenApiResponse(
+                docs.ErrorResponse,
+                description="The text is missing or empty.",
+                examples=[
+                    schema.OpenApiExample(
+                        "invalid",
+                        value=errors.body(
+                            "invalid",
+                            "The request has invalid values; see fields.",
+                            {"text": [EMPTY_TEXT]},
+                        ),
+                    )
+                ],
+            ),
+            401: schema.UNAUTHORIZED,
+            413: schema.OpenApiResponse(
+                docs.ErrorResponse,
+                description="The text is over 20,000 characters (or the body over 1 MB).",
+                examples=[
+                    schema.OpenApiExample(
+                        "payload_too_large",
+                        value=errors.body("payload_too_large", _too_long(25_000)),
+                    )
+                ],
+            ),
+            415: schema.UNSUPPORTED,
+            429: schema.THROTTLED,
+        },
+    )
+    def post(self, request):
+        data = inputs.CopyCheckInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = data.validated_data["text"]
+        if not text.strip():
+            raise ValidationError({"text": [EMPTY_TEXT]})
+        if len(text) > copycheck.MAX_CHARS:
+            raise errors.PayloadTooLarge(_too_long(len(text)))
+        result = copycheck.check(text)
+        return Response(rep.copy_check(result, self.urls))

@@ -32,3 +32,22 @@ def bump():
 def on_content_saved(sender, **kwargs):
     """Signal receiver: invalidation is the only thing signals do here (STYLE.md)."""
     bump()
+
+
+DOCUMENT_TIMEOUT = 600  # seconds a document stays in the shared cache at most
+
+
+def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
+    """What `build()` returns, built once per content version and kept in the shared cache.
+
+    For documents that only public content shapes (a claim's page data, its API detail):
+    every worker reuses one build until anything public changes, so invalidation is exactly
+    as fresh as the pages'. `name` must identify the document fully (claim slug, host, ...).
+    `build` may raise (Http404): nothing is cached then.
+    """
+    key = f"doc:{current():x}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value

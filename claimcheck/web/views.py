@@ -8,12 +8,19 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claimcheck import rubric
-from claimcheck.claims import claimreview, selectors, services
+from claimcheck.claims import claimreview, copycheck, freshness, selectors, services
 from claimcheck.claims import search as search_engine
 from claimcheck.rubric import tables
 
+from . import highlight
 from .caching import public_page
-from .forms import CheckRequestForm, RateLimited, check_request_allowed
+from .forms import (
+    CheckRequestForm,
+    CopyCheckForm,
+    RateLimited,
+    check_request_allowed,
+    copy_check_allowed,
+)
 
 
 def _base_url(request):
@@ -29,7 +36,9 @@ def home(request):
 @require_GET
 @public_page
 def claim_detail(request, slug):
-    page = selectors.claim_page(slug=slug)
+    # The page's data, built once per content version and shared by every worker; the
+    # template is still rendered per request (the page cache in caching.py keeps whole pages).
+    page = dict(freshness.document(f"claim-page:{slug}", lambda: selectors.claim_page(slug=slug)))
     claim, rating = page["claim"], page["rating"]
     base = _base_url(request)
     review = claimreview.claim_review(claim=claim, rating=rating, base_url=base)
@@ -166,6 +175,30 @@ def request_new(request):
     elif request.method == "POST":
         status = 400
     return render(request, "web/request_new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def copy_check(request):
+    """Check pasted marketing copy: known claims linked to their verdicts, drug-claim wording
+    flagged, unchecked claims offered as prefilled check requests. Not page-cached: the form
+    carries a CSRF token and the answer depends on the text."""
+    form = CopyCheckForm(request.POST or None)
+    status = 200
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy_check_allowed(request)
+        except RateLimited as limit:
+            form.add_error(None, str(limit))
+            status = 429
+        else:
+            result = copycheck.check(form.cleaned_data["text"])
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "result": result}
+    if result is not None:
+        context["segments"] = highlight.segments(result)
+    return render(request, "web/check.html", context, status=status)
 
 
 @require_GET

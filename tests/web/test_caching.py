@@ -59,9 +59,9 @@ def test_rerate_invalidates_the_page_on_the_next_request(
     assert b"A brand-new independent trial" in second.content
 
 
-def test_signed_in_staff_get_fresh_private_pages(client, site, django_user_model):
+def test_signed_in_staff_get_fresh_private_pages(client, site, django_user_model, staff_login):
     staff = django_user_model.objects.create_user("ed", password="pw-123456789", is_staff=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     response = client.get(site["claims"][0].get_absolute_url())
     assert "private" in response["Cache-Control"]
     assert not response.has_header("ETag")

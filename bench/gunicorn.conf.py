@@ -1,0 +1,16 @@
+"""gunicorn settings for the benchmark (bench/run.py) and the held-load run: the issue's
+reference server, sync workers, five of them, access log off so logging is not measured."""
+
+import os
+
+bind = os.environ.get("BENCH_BIND", "127.0.0.1:8100")
+workers = int(os.environ.get("BENCH_WORKERS", "5"))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 5
+keepalive = 5
+accesslog = None
+errorlog = "-"
+loglevel = "warning"
+# The app is imported in each worker (not preloaded), like the production image.
+preload_app = False
