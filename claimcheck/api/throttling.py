@@ -4,10 +4,17 @@ Anonymous clients are counted by address: REMOTE_ADDR, or with TRUSTED_PROXIES=n
 address from the right of X-Forwarded-For (the one our own proxy appended), so a client that
 forges X-Forwarded-For stays in its own bucket. API keys and staff have their own scopes.
 If the cache is down, throttling fails open and says so in the log.
+
+Each limit is a counter that starts with a client's first request and expires `duration`
+later (one cache round trip per request, O(1) in size). DRF's SimpleRateThrottle keeps a list
+of every request time in the window and rewrites it on every request: at 600 a minute that
+is a 600-element list unpickled and pickled per request. A counter allows the same number of
+requests per window; it is less smooth at the window's end, which is fine for these limits.
 """
 
 import logging
 
+from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -36,10 +43,27 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.key = f"throttle:{self.scope}:{ident}"
         try:
-            return super().allow_request(request, view)
+            count = self._count()
         except Exception:  # the cache is down: fail open, loudly
             logger.exception("throttle cache unavailable; request allowed")
             return True
+        return count <= self.num_requests
+
+    def _count(self):
+        """This request's number in the client's current window."""
+        try:
+            return cache.incr(self.key)
+        except ValueError:  # no window yet (or it just expired): start one
+            if cache.add(self.key, 1, timeout=self.duration):
+                return 1
+            try:
+                return cache.incr(self.key)  # another worker started it first
+            except ValueError:  # neither there nor addable: the cache is away (it logged so)
+                return 1
+
+    def wait(self):
+        # The window started at most `duration` ago; waiting that long is always enough.
+        return self.duration
 
     def get_cache_key(self, request, view):
         return self.key

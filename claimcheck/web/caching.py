@@ -33,24 +33,31 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        version = freshness.current()
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"page:{address}"
+        # One cache round trip for the common case: the content version and the stored page
+        # together. The page remembers the version it was rendered at, so a page from an
+        # older version is a miss (invalidation stays exact).
+        # A conditional request is usually answered 304, so it fetches only the version.
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
+        found = cache.get_many([freshness.KEY] if conditional else [freshness.KEY, key])
+        version = found.get(freshness.KEY) or freshness.current()
         etag, seconds = _validators(version)
         not_modified = get_conditional_response(request, etag=etag, last_modified=seconds)
         if not_modified is not None:
             _public_headers(not_modified, etag, seconds)
             return not_modified
-        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        key = f"page:{version:x}:{address}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
+        cached = cache.get(key) if conditional else found.get(key)
+        if cached is not None and cached[0] == version:
+            response = HttpResponse(cached[1], content_type=cached[2])
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
             if response.status_code == 200 and not response.streaming:
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                cache.set(key, (version, response.content, response["Content-Type"]), PAGE_TIMEOUT)
         if response.status_code == 200:
             _public_headers(response, etag, seconds)
         return response

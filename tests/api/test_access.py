@@ -237,7 +237,8 @@ def test_throttling_fails_open_when_the_cache_is_down(api, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "get", broken)
+    for method in ("get", "incr", "add"):
+        monkeypatch.setattr(cache, method, broken)
     assert api.get("/api/v1/rubric/").status_code == 200
     assert "throttle cache unavailable" in caplog.text
 
@@ -264,3 +265,12 @@ def test_every_api_view_names_a_permission_from_the_allow_list():
         assert len(classes) == 1 and classes <= allowed, (str(pattern.pattern), classes)
         checked += 1
     assert checked >= 14
+
+
+def test_the_rate_limit_is_one_counter_per_client_not_a_growing_list(api):
+    """Each request costs one small cache write, however many came before in the window."""
+    from django.core.cache import cache
+
+    for _ in range(5):
+        assert api.get("/api/v1/rubric/").status_code == 200
+    assert cache.get("throttle:anon:127.0.0.1") == 5
