@@ -34,6 +34,16 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
         """(scope, identity), or None when this throttle does not apply."""
         raise NotImplementedError
 
+    def client(self, request):
+        """Who is counted: ("key", ...) per API key, ("user", ...) per staff account, else
+        ("address", ...) per client address."""
+        key = acting_key(request)
+        if key is not None:
+            return "key", f"key{key.pk}"
+        if request.user.is_authenticated:
+            return "user", f"user{request.user.pk}"
+        return "address", self.get_ident(request)
+
     def allow_request(self, request, view):
         chosen = self.choose(request, view)
         if chosen is None:
@@ -73,12 +83,8 @@ class ClientRateThrottle(_DynamicScopeThrottle):
     """Every request: per API key, per staff account, or per client address."""
 
     def choose(self, request, view):
-        key = acting_key(request)
-        if key is not None:
-            return "api_key", f"key{key.pk}"
-        if request.user.is_authenticated:
-            return "staff", f"user{request.user.pk}"
-        return "anon", self.get_ident(request)
+        kind, ident = self.client(request)
+        return {"key": "api_key", "user": "staff", "address": "anon"}[kind], ident
 
 
 class WriteRateThrottle(_DynamicScopeThrottle):
@@ -87,12 +93,7 @@ class WriteRateThrottle(_DynamicScopeThrottle):
     def choose(self, request, view):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
-        key = acting_key(request)
-        if key is not None:
-            return "write", f"key{key.pk}"
-        if request.user.is_authenticated:
-            return "write", f"user{request.user.pk}"
-        return "write", self.get_ident(request)
+        return "write", self.client(request)[1]
 
 
 class CheckRequestThrottle(_DynamicScopeThrottle):
@@ -110,9 +111,4 @@ class CopyCheckThrottle(_DynamicScopeThrottle):
     def choose(self, request, view):
         if request.method != "POST":
             return None
-        key = acting_key(request)
-        if key is not None:
-            return "copy_check", f"key{key.pk}"
-        if request.user.is_authenticated:
-            return "copy_check", f"user{request.user.pk}"
-        return "copy_check", self.get_ident(request)
+        return "copy_check", self.client(request)[1]
