@@ -8,7 +8,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, IntegerField, When
 from rest_framework.exceptions import ValidationError
 
 from claimcheck.claims import search
@@ -61,10 +61,10 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
 
 
-def _effective_verdict(queryset, value):
-    return queryset.filter(
-        Q(override_verdict=value) | Q(override_verdict="", current_rating__verdict=value)
-    )
+def _shown_verdict(queryset, value):
+    """The verdict readers see (an override wins over the computed one), stored on the claim
+    and indexed with the score (models.Claim.shown_verdict)."""
+    return queryset.filter(shown_verdict=value)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -79,10 +79,10 @@ class ClaimFilter(django_filters.FilterSet):
     claim_type = django_filters.ChoiceFilter(choices=Claim.ClaimType.choices)
     regulatory_code = django_filters.ChoiceFilter(choices=Claim.RegulatoryCode.choices)
     min_score = IntegerFilter(
-        field_name="current_rating__score", lookup_expr="gte", min_value=0, max_value=100
+        field_name="shown_score", lookup_expr="gte", min_value=0, max_value=100
     )
     max_score = IntegerFilter(
-        field_name="current_rating__score", lookup_expr="lte", min_value=0, max_value=100
+        field_name="shown_score", lookup_expr="lte", min_value=0, max_value=100
     )
     updated_since = UpdatedSinceFilter()
 
@@ -91,10 +91,10 @@ class ClaimFilter(django_filters.FilterSet):
         fields = []
 
     def filter_verdict(self, queryset, name, value):
-        return _effective_verdict(queryset, value)
+        return _shown_verdict(queryset, value)
 
     def filter_grade(self, queryset, name, value):
-        return _effective_verdict(queryset, GRADE_TO_VERDICT[value])
+        return _shown_verdict(queryset, GRADE_TO_VERDICT[value])
 
 
 class SubjectFilter(django_filters.FilterSet):
@@ -145,7 +145,7 @@ def apply(filterset_class, request, queryset):
 
 # Ordering: public name -> model fields. "-name" reverses. The id always breaks ties.
 CLAIM_ORDERING = {
-    "score": ["current_rating__score"],
+    "score": ["shown_score"],  # the current rating's score, stored on the claim (indexed)
     "updated": ["updated_at"],
     "name": ["text"],
 }

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -201,10 +201,8 @@ class VerdictFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value in Claim.Verdict.values:
-            # The verdict shown: an override wins over the computed one.
-            return queryset.filter(
-                Q(override_verdict=value) | Q(override_verdict="", current_rating__verdict=value)
-            )
+            # The verdict shown (an override wins over the computed one), stored on the claim.
+            return queryset.filter(shown_verdict=value)
         return queryset
 
 
@@ -376,7 +374,7 @@ class ClaimAdmin(ImportAdminMixin, PublishedClaimGuard, ServiceSaveMixin, Simple
             return self.fieldsets[1:]
         return self.fieldsets
 
-    @admin.display(description="Verdict", ordering="current_rating__verdict")
+    @admin.display(description="Verdict", ordering="shown_verdict")
     def verdict(self, obj):
         if obj.override_verdict:
             return f"{Claim.Verdict(obj.override_verdict).label} (override)"
@@ -386,7 +384,7 @@ class ClaimAdmin(ImportAdminMixin, PublishedClaimGuard, ServiceSaveMixin, Simple
     def grade(self, obj):
         return obj.current_rating.grade if obj.current_rating else None
 
-    @admin.display(description="Score", ordering="current_rating__score")
+    @admin.display(description="Score", ordering="shown_score")
     def score(self, obj):
         return obj.current_rating.score if obj.current_rating else None
 

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -542,6 +542,14 @@ class Claim(models.Model):
         max_length=20, choices=Verdict.choices, blank=True, editable=False
     )
     override_reason = models.TextField(blank=True, editable=False)
+    # The verdict and score readers see (the override if any, else the current rating's),
+    # stored on the row so that filtering by verdict and ordering by score need no join and
+    # one index serves both (claims_claim_shown_idx). Written only by the services that
+    # change the current rating or the override (services._shown).
+    shown_verdict = models.CharField(
+        max_length=20, choices=Verdict.choices, blank=True, editable=False
+    )
+    shown_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[regulatory_records])
@@ -563,6 +571,14 @@ class Claim(models.Model):
             models.Index(fields=["route", "claim_type"], name="claims_claim_route_type_idx"),
             # API filter ?regulatory_code=.
             models.Index(fields=["regulatory_code"], name="claims_claim_regcode_idx"),
+            # API ?verdict= (or ?grade=) with ?ordering=-score, and search's browse by
+            # verdict (best score first): filter and order from the index, however many rows.
+            models.Index(
+                fields=["status", "shown_verdict", "-shown_score", "-id"],
+                name="claims_claim_shown_idx",
+            ),
+            # API ?ordering=-score (and ?min_score=, ?max_score=) without a verdict filter.
+            models.Index(fields=["status", "-shown_score", "-id"], name="claims_claim_score_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -585,6 +601,26 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(override_verdict="") | ~Q(override_reason=""),
                 name="claims_claim_override_has_reason",
+            ),
+            # The shown verdict is a verdict, and it is the override whenever there is one.
+            models.CheckConstraint(
+                condition=Q(shown_verdict="")
+                | Q(shown_verdict__in=[v.value for v in rubric.Verdict]),
+                name="claims_claim_shown_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_verdict="") | Q(shown_verdict=F("override_verdict")),
+                name="claims_claim_shown_is_override",
+            ),
+            models.CheckConstraint(
+                condition=Q(shown_score__isnull=True) | Q(shown_score__gte=0, shown_score__lte=100),
+                name="claims_claim_shown_score_range",
+            ),
+            # A published claim shows a verdict and a score (its lists filter and order by them).
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | (~Q(shown_verdict="") & Q(shown_score__isnull=False)),
+                name="claims_claim_published_is_shown",
             ),
             # A published claim has a reviewer, a rating and a publication date.
             models.CheckConstraint(

@@ -110,7 +110,7 @@ def _claim_filter(filters):
     if "kind" in filters:
         q &= Q(subject__kind=filters["kind"])
     if "verdict" in filters:
-        q &= Q(current_rating__verdict=filters["verdict"])
+        q &= Q(shown_verdict=filters["verdict"])  # the verdict shown, override included
     return q
 
 
@@ -121,7 +121,7 @@ def _subject_filter(filters):
     if "kind" in filters:
         q &= Q(kind=filters["kind"])
     if "verdict" in filters:
-        q &= Q(claims__current_rating__verdict=filters["verdict"])
+        q &= Q(claims__shown_verdict=filters["verdict"])
     return q
 
 
@@ -133,7 +133,7 @@ def _browse(filters):
     """No words, only filters: the matching claims, best score first."""
     ids = (
         Claim.objects.filter(_claim_filter(filters))
-        .order_by("-current_rating__score", "text")
+        .order_by("-shown_score", "text")
         .values_list("id", flat=True)
         .distinct()[:MAX_CANDIDATES]
     )

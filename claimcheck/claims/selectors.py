@@ -192,9 +192,9 @@ def home_page():
             unique.append(change.claim)
     counts = dict(
         Claim.objects.published()
-        .values_list("current_rating__verdict")
+        .values_list("shown_verdict")  # the verdict shown, as ?verdict= filters by
         .annotate(n=Count("id"))
-        .values_list("current_rating__verdict", "n")
+        .values_list("shown_verdict", "n")
     )
     verdicts = [
         {"value": v.value, "label": tables.VERDICT_LABELS[v], "count": counts.get(v.value, 0)}

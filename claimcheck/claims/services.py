@@ -289,6 +289,16 @@ def _snapshot(rating):
     return (rating.verdict, rating.score) if rating else ("", None)
 
 
+def _shown(*, override, rating):
+    """The claim's stored shown verdict and score: the override if any, else the current
+    rating's. Every write of `current_rating` or `override_verdict` saves these with it, so
+    lists filter and order by one indexed row (models.Claim.shown_verdict)."""
+    return {
+        "shown_verdict": override or (rating.verdict if rating else ""),
+        "shown_score": rating.score if rating else None,
+    }
+
+
 @transaction.atomic
 def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
     """Rate the claim from its stored inputs under the current rubric.
@@ -328,7 +338,8 @@ def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
         rating = Rating(claim=claim, created_at=timezone.now(), **output)
         rating.full_clean(exclude=["claim"])
         rating.save()
-    _save(claim, by=by, fields={"current_rating": rating}, reason=reason, check=False)
+    fields = {"current_rating": rating, **_shown(override=claim.override_verdict, rating=rating)}
+    _save(claim, by=by, fields=fields, reason=reason, check=False)
     if claim.status == "published":
         _history(claim=claim, kind="rerated", old=current, new=rating, by=by, reason=reason)
     return rating
@@ -466,7 +477,11 @@ def claim_override(*, claim, by, verdict, reason):
         by=by,
         reason="Override set" if verdict else "Override removed",
         check=False,
-        fields={"override_verdict": verdict, "override_reason": reason if verdict else ""},
+        fields={
+            "override_verdict": verdict,
+            "override_reason": reason if verdict else "",
+            **_shown(override=verdict, rating=rating),
+        },
     )
     if claim.status == "published":
         change = VerdictChange(
@@ -536,6 +551,16 @@ def staff_save(*, instance, by, changed=None):
     validated, attributed, and on an update only the changed fields are written. Workflow
     fields are not editable there; they change through the workflow services above."""
     _require_edit(instance, by=by, changed=changed)
+    if isinstance(instance, Claim) and (
+        changed is None or {"current_rating", "override_verdict"} & set(changed)
+    ):
+        # A revert from the admin may restore an old rating or override: keep what is shown
+        # in step with them.
+        shown = _shown(override=instance.override_verdict, rating=instance.current_rating)
+        for name, value in shown.items():
+            if getattr(instance, name) != value:
+                setattr(instance, name, value)
+                changed = None if changed is None else [*changed, name]
     instance.full_clean()
     _attribute(instance, by=by)
     if instance._state.adding or changed is None:

@@ -120,7 +120,9 @@ def test_claim_detail_query_count_does_not_grow_with_evidence_or_alternatives(
 
 def test_claim_detail_shows_the_override_as_the_verdict(api, published_claim):
     Claim.objects.filter(pk=published_claim.pk).update(
-        override_verdict="caution", override_reason="A recall was issued this week."
+        override_verdict="caution",
+        override_reason="A recall was issued this week.",
+        shown_verdict="caution",
     )
     body = api.get(f"/api/v1/claims/{published_claim.slug}/").json()
     assert body["verdict"] == "caution"

@@ -4,6 +4,7 @@ retract and override. Shown through the services (the one write path) and the ad
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from claimcheck.claims import services
@@ -181,6 +182,52 @@ def test_the_override_shows_on_the_page_and_in_the_api_with_both_verdicts(
         services.claim_override(claim=claim, by=reviewer, verdict="", reason="Label corrected.")
     assert client.get(f"/api/v1/claims/{claim.slug}/").json()["override"] is None
     assert VerdictChange.objects.filter(claim=claim, kind="override_removed").exists()
+
+
+def _shown(claim):
+    return Claim.objects.values_list("shown_verdict", "shown_score").get(pk=claim.pk)
+
+
+def test_the_stored_shown_verdict_follows_every_rating_and_override(
+    reviewer, client, django_capture_on_commit_callbacks
+):
+    """Lists filter by the verdict shown and order by score from columns on the claim; the
+    services keep them equal to the override, else the current rating."""
+    claim = _published(reviewer)
+    rating = claim.current_rating
+    assert _shown(claim) == (rating.verdict, rating.score)
+    computed = rating.verdict
+
+    def listed(verdict):
+        body = client.get("/api/v1/claims/", {"verdict": verdict}).json()
+        return claim.slug in [row["slug"] for row in body["results"]]
+
+    assert listed(computed) and not listed("caution")
+    # Public caches are invalidated after commit; run those callbacks as a real commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_override(claim=claim, by=reviewer, verdict="caution", reason="Recalled.")
+    assert _shown(claim) == ("caution", rating.score)
+    assert listed("caution") and not listed(computed)
+    # A new rating keeps the override shown, with the new score.
+    EvidenceLinkFactory(claim=claim, risk_of_bias="low")
+    new = services.claim_rerate(claim=Claim.objects.get(pk=claim.pk), by=reviewer)
+    assert _shown(claim) == ("caution", new.score)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_override(claim=claim, by=reviewer, verdict="", reason="Label corrected.")
+    assert _shown(claim) == (new.verdict, new.score)
+    assert listed(new.verdict)
+    if new.verdict != "caution":
+        assert not listed("caution")
+
+
+def test_the_database_refuses_a_shown_verdict_that_contradicts_the_override(reviewer):
+    claim = _published(reviewer)
+    services.claim_override(claim=claim, by=reviewer, verdict="caution", reason="Recalled.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(shown_verdict="well_supported")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(shown_score=None)
+    assert _shown(claim) == ("caution", claim.current_rating.score)
 
 
 # The same rules in the admin.

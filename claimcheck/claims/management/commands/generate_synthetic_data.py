@@ -114,7 +114,7 @@ def synthetic_claims():
 def remove_synthetic():
     """Delete every synthetic row, children first, with plain DELETEs (no per-row signals)."""
     claims = synthetic_claims()
-    claims.update(current_rating=None, status="draft")
+    claims.update(current_rating=None, status="draft", shown_verdict="", shown_score=None)
     counts = {}
     steps = [
         ("verdict changes", VerdictChange.objects.filter(claim__in=claims)),
@@ -325,9 +325,13 @@ def _claims_batch(rng, *, start, size, subjects, sources, reviewer, now):
             ratings.append(Rating(claim=claim, created_at=now, **output))
         EvidenceLink.objects.bulk_create(links, batch_size=BATCH)
         Rating.objects.bulk_create(ratings, batch_size=BATCH)
-        # One UPDATE for the batch: each claim gets its (only) rating and is published.
+        # One UPDATE for the batch: each claim gets its (only) rating, shows its verdict and
+        # score (no overrides here; services._shown) and is published.
+        rating = Rating.objects.filter(claim=OuterRef("pk"))
         Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
-            current_rating=Subquery(Rating.objects.filter(claim=OuterRef("pk")).values("pk")[:1]),
+            current_rating=Subquery(rating.values("pk")[:1]),
+            shown_verdict=Subquery(rating.values("verdict")[:1]),
+            shown_score=Subquery(rating.values("score")[:1]),
             status="published",
             published_at=now,
         )
