@@ -122,7 +122,12 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
-else:
+# With Redis, each worker holds the content version, pushed over pub/sub when it changes, and
+# keeps up to LOCAL_CACHE_ITEMS pages, answers and documents of that version in its own memory
+# (claims/freshness.py). CONTENT_VERSION_PUSH=0 reads the version from Redis on every request.
+CONTENT_VERSION_PUSH = env.bool("CONTENT_VERSION_PUSH", default=True)
+LOCAL_CACHE_ITEMS = env.int("LOCAL_CACHE_ITEMS", default=300)
+if not REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -69,10 +69,16 @@ def answer_early(request):
         raise Answered(conditional)
     if conditional is not None:  # If-Match or If-Unmodified-Since failed on a read
         raise Answered(_precondition_failed())
-    try:
-        cached = cache.get(_answer_key(request, version))
-    except Exception:  # noqa: BLE001 - the cache went away between two calls
-        cached = None
+    key = _answer_key(request, version)
+    in_process = freshness.pushed() == version  # the version is pushed: the process may hold it
+    cached = freshness.local.get(version, key) if in_process else None
+    if cached is None:
+        try:
+            cached = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache went away between two calls
+            cached = None
+        if cached is not None and in_process:
+            freshness.local.set(version, key, cached)
     if cached is not None:
         content, content_type = cached
         request.answered_from_cache = True
@@ -88,12 +94,11 @@ def cached_answer(request, response):
         return
     if hasattr(response, "render"):
         response.render()
+    key, answer = _answer_key(request, version), (response.content, response["Content-Type"])
+    if freshness.pushed() == version:
+        freshness.local.set(version, key, answer)
     try:
-        cache.set(
-            _answer_key(request, version),
-            (response.content, response["Content-Type"]),
-            ANSWER_TIMEOUT,
-        )
+        cache.set(key, answer, ANSWER_TIMEOUT)
     except Exception:  # noqa: BLE001 - not cached this time; the answer stands
         logger.warning("answer not cached: cache unavailable")
 

@@ -6,7 +6,7 @@ forges X-Forwarded-For stays in its own bucket. API keys and staff have their ow
 If the cache is down, throttling fails open and says so in the log.
 
 Each limit is a counter that starts with a client's first request and expires `duration`
-later (one cache round trip per request, O(1) in size). DRF's SimpleRateThrottle keeps a list
+later (one Redis round trip per request, O(1) in size). DRF's SimpleRateThrottle keeps a list
 of every request time in the window and rewrites it on every request: at 600 a minute that
 is a 600-element list unpickled and pickled per request. A counter allows the same number of
 requests per window; it is less smooth at the window's end, which is fine for these limits.
@@ -14,9 +14,12 @@ requests per window; it is less smooth at the window's end, which is fine for th
 
 import logging
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from claimcheck.web import cachebackend
 
 from .permissions import acting_key
 
@@ -61,6 +64,9 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
 
     def _count(self):
         """This request's number in the client's current window."""
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            return self._count_in_redis(backend)
         try:
             return cache.incr(self.key)
         except ValueError:  # no window yet (or it just expired): start one
@@ -70,6 +76,22 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
                 return cache.incr(self.key)  # another worker started it first
             except ValueError:  # neither there nor addable: the cache is away (it logged so)
                 return 1
+
+    def _count_in_redis(self, backend):
+        """One round trip: start the window if there is none (SET NX with its expiry), then
+        count this request (INCR keeps the expiry). Django's incr() would take two (EXISTS,
+        then INCR) and a third to start a window."""
+        key = backend.make_and_validate_key(self.key)
+        try:
+            pipe = backend._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipe.set(key, 0, ex=self.duration, nx=True)
+            pipe.incr(key)
+            count = pipe.execute()[1]
+        except cachebackend.UNAVAILABLE as error:  # fail open; the outage is logged once
+            cachebackend.outage.failed("throttle", error)
+            return 1
+        cachebackend.outage.succeeded()
+        return count
 
     def wait(self):
         # The window started at most `duration` ago; waiting that long is always enough.

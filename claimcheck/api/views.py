@@ -7,10 +7,11 @@ dicts (representations.py); writes go through the services with input serializer
 
 from functools import cached_property
 
-from django.http import Http404, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -353,15 +354,23 @@ class ClaimDetail(ApiView):
         example=_EX_CLAIM_DETAIL,
     )
     def get(self, request, slug):
+        renderer = request.accepted_renderer
         if getattr(request, "content_version", None) is not None:
-            # Anonymous: the published claim's document, built once per content version and
-            # shared by every worker (one cache read instead of seven queries).
-            return Response(
-                freshness.document(
-                    f"api-claim:{self.urls.base}:{slug}",
-                    lambda: rep.claim_detail(_visible_claim(request, slug), self.urls),
-                )
+
+            def build():
+                return rep.claim_detail(_visible_claim(request, slug), self.urls)
+
+            name = f"api-claim:{self.urls.base}:{slug}"
+            if not isinstance(renderer, JSONRenderer):  # the browsable API (DEBUG only)
+                return Response(freshness.document(name, build))
+            # Anonymous: the published claim's JSON, rendered once per content version and
+            # shared by every worker (one cache read instead of seven queries and a render).
+            media = request.accepted_media_type
+            body = freshness.document(
+                f"{name}:{media}",
+                lambda: renderer.render(build(), media, self.get_renderer_context()),
             )
+            return HttpResponse(body, content_type=renderer.media_type)
         detail = _visible_claim(request, slug)
         claim = detail["claim"]
         self.last_modified = conditional.newest(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
@@ -50,4 +51,6 @@ class ClaimsConfig(AppConfig):
                 freshness.on_content_saved, sender=model, dispatch_uid=f"freshness-delete-{name}"
             )
         m2m_changed.connect(freshness.on_content_saved, dispatch_uid="freshness-m2m")
+        # Tests that point the cache elsewhere get a watcher for the new one.
+        setting_changed.connect(freshness.restart_watcher, dispatch_uid="freshness-settings")
         post_migrate.connect(_sync_staff_groups, dispatch_uid="claims-sync-staff-groups")

@@ -4,18 +4,36 @@ Pages and API reads derive their ETag, Last-Modified and cache keys from it, so 
 change is visible on the next request. It lives in the shared cache (Redis in production,
 so every worker sees the same value); if the cache loses it, a new value is taken, which only
 costs a round of cache misses.
+
+With Redis, each worker process also keeps its own copy, pushed to it over Redis pub/sub
+(`Watcher`): a new version is announced when the change commits, and every subscribed
+worker re-reads the shared value. Reading the version then costs no round trip, and rendered
+pages, answers and documents can be kept in the process too (`local`), keyed by version. The
+window in which another worker still serves the previous version is the announcement's
+delivery time (well under a millisecond on one host; bench/README.md). Whenever a worker is
+not subscribed (Redis down, reconnecting, `CONTENT_VERSION_PUSH=0`) it reads the shared value
+on every request as before, and keeps nothing in the process.
 """
 
+import logging
+import os
+import threading
 import time
+from collections import OrderedDict
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 KEY = "claimcheck:content-version"
+CHANNEL = "claimcheck:content-version:changed"
 
 
-def current():
-    """The current version, an integer of nanoseconds since the epoch."""
+def _shared():
+    """The version in the shared cache, taking a new one if it is missing."""
     value = cache.get(KEY)
     if value is None:
         value = time.time_ns()
@@ -24,9 +42,21 @@ def current():
     return value
 
 
+def current():
+    """The current version, an integer of nanoseconds since the epoch."""
+    pushed = watcher.get()
+    return pushed if pushed is not None else _shared()
+
+
 def bump():
     """Start a new version (after the transaction that changed content commits)."""
-    transaction.on_commit(lambda: cache.set(KEY, time.time_ns(), timeout=None))
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    value = time.time_ns()
+    cache.set(KEY, value, timeout=None)
+    watcher.announce(value)
 
 
 def on_content_saved(sender, **kwargs):
@@ -34,20 +64,215 @@ def on_content_saved(sender, **kwargs):
     bump()
 
 
+class Watcher:
+    """This process's copy of the content version, kept current by Redis pub/sub.
+
+    A daemon thread per process subscribes to CHANNEL, reads the shared version once
+    subscribed, and re-reads it on every announcement (the message carries nothing: the read
+    after the last announcement always sees the last write). `get()` answers None, meaning
+    "read the shared cache", until the subscription is confirmed and whenever it is lost; the
+    thread reconnects by itself. A PING every HEALTH_CHECK seconds finds a silent connection.
+    """
+
+    RETRY = 0.5  # seconds between reconnection attempts
+    HEALTH_CHECK = 2  # seconds
+
+    def __init__(self):
+        self.version = None
+        self._pid = None
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+
+    def stop(self):
+        """End the subscription (within HEALTH_CHECK seconds) and answer None from now on."""
+        self._stopped.set()
+        self.version = None
+
+    def get(self):
+        if self._pid != os.getpid():  # first use in this process (gunicorn forks workers)
+            self._start()
+        return self.version
+
+    @property
+    def live(self):
+        return self.version is not None
+
+    def announce(self, value):
+        """After this process wrote a new version: use it here at once, and tell the others."""
+        client = _redis()
+        if client is None:
+            return
+        if self.version is not None:
+            self.version = value
+        try:
+            client.publish(CHANNEL, b"")
+        except Exception:  # noqa: BLE001 - Redis away: the others lost their subscription too
+            logger.warning("content version not announced: cache unavailable")
+
+    def _start(self):
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self.version = None
+            if _redis() is None or self._stopped.is_set():
+                return
+            threading.Thread(target=self._run, name="content-version", daemon=True).start()
+
+    def _run(self):
+        self._lost = False
+        while not self._stopped.is_set():
+            try:
+                self._listen(_redis())
+            except Exception as error:  # noqa: BLE001 - any failure: fall back, then retry
+                if not self._lost and not self._stopped.is_set():
+                    logger.error(
+                        "content version subscription lost, reading it per request: %s",
+                        error.__class__.__name__,
+                    )
+                self._lost = True
+            self.version = None
+            self._stopped.wait(self.RETRY)
+
+    def _listen(self, client):
+        pubsub = client.pubsub()
+        try:
+            pubsub.subscribe(CHANNEL)
+            key = cache.make_key(KEY)
+            while not self._stopped.is_set():
+                message = pubsub.get_message(timeout=self.HEALTH_CHECK)
+                if message is None:
+                    pubsub.ping()  # a dead connection raises here or on the next read
+                elif message["type"] in ("subscribe", "message") and not self._stopped.is_set():
+                    self.version = _read(client, key)
+                    if message["type"] == "subscribe" and self._lost:
+                        self._lost = False
+                        logger.warning("content version subscription restored")
+        finally:
+            self.version = None
+            pubsub.close()
+
+
+def _read(client, key):
+    raw = client.get(key)
+    if raw is None:  # the shared cache lost it: take one, as current() would
+        _shared()
+        raw = client.get(key)
+    if raw is None:
+        raise ConnectionError("content version unavailable")
+    return int(raw)  # Django's Redis serializer stores integers as plain digits
+
+
+_clients = {}
+
+
+def _redis():
+    """A redis-py client for the default cache's server, or None when it is not Redis or the
+    push is switched off (settings.CONTENT_VERSION_PUSH)."""
+    if not getattr(settings, "CONTENT_VERSION_PUSH", True):
+        return None
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    location = backend._servers[0]
+    client = _clients.get(location)
+    if client is None:
+        import redis
+
+        client = redis.Redis.from_url(
+            location, socket_connect_timeout=0.25, socket_timeout=Watcher.HEALTH_CHECK + 1
+        )
+        _clients[location] = client
+    return client
+
+
+watcher = Watcher()
+
+
+def restart_watcher(**kwargs):
+    """Settings that decide where the version comes from changed (tests): start over."""
+    global watcher
+    if kwargs.get("setting") in (None, "CACHES", "CONTENT_VERSION_PUSH"):
+        old, watcher = watcher, Watcher()
+        old.stop()
+        local.clear()
+
+
+class LocalCache:
+    """A small per-process LRU for things built from public content (pages, answers,
+    documents), valid for one content version: it is emptied when the version moves on.
+    Used only while the version is pushed (`Watcher`), so it is never staler than the
+    version itself. Bounded by settings.LOCAL_CACHE_ITEMS (0 turns it off)."""
+
+    def __init__(self):
+        self._items = OrderedDict()
+        self._version = None
+        self._lock = threading.Lock()
+
+    def get(self, version, key):
+        with self._lock:
+            if version != self._version:
+                return None
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+            self._version = None
+
+    def __len__(self):
+        return len(self._items)
+
+    def set(self, version, key, value):
+        limit = getattr(settings, "LOCAL_CACHE_ITEMS", 300)
+        if limit <= 0:
+            return
+        with self._lock:
+            if version != self._version:
+                self._items.clear()
+                self._version = version
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > limit:
+                self._items.popitem(last=False)
+
+
+local = LocalCache()
+
+
+def pushed():
+    """The version when this process holds it by push (so `local` may be used), else None."""
+    return watcher.get()
+
+
 DOCUMENT_TIMEOUT = 600  # seconds a document stays in the shared cache at most
 
 
 def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
-    """What `build()` returns, built once per content version and kept in the shared cache.
+    """What `build()` returns, built once per content version and kept in the shared cache
+    (and, while the version is pushed, in the process).
 
     For documents that only public content shapes (a claim's page data, its API detail):
     every worker reuses one build until anything public changes, so invalidation is exactly
     as fresh as the pages'. `name` must identify the document fully (claim slug, host, ...).
-    `build` may raise (Http404): nothing is cached then.
+    `build` may raise (Http404): nothing is cached then. Callers must not mutate the result.
     """
-    key = f"doc:{current():x}:{name}"
+    version = watcher.get()
+    in_process = version is not None
+    if not in_process:
+        version = _shared()
+    key = f"doc:{version:x}:{name}"
+    if in_process:
+        value = local.get(version, key)
+        if value is not None:
+            return value
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout)
+    if in_process:
+        local.set(version, key, value)
     return value

@@ -35,21 +35,33 @@ def public_page(view):
             return response
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = f"page:{address}"
-        # One cache round trip for the common case: the content version and the stored page
-        # together. The page remembers the version it was rendered at, so a page from an
-        # older version is a miss (invalidation stays exact).
-        # A conditional request is usually answered 304, so it fetches only the version.
         conditional = "HTTP_IF_NONE_MATCH" in request.META or (
             "HTTP_IF_MODIFIED_SINCE" in request.META
         )
-        found = cache.get_many([freshness.KEY] if conditional else [freshness.KEY, key])
-        version = found.get(freshness.KEY) or freshness.current()
+        version = freshness.pushed()
+        in_process = version is not None
+        if in_process:
+            # The version is pushed to this process (freshness.Watcher): a 304 costs no round
+            # trip, and a page rendered at this version may be in the process already.
+            found = {}
+        else:
+            # One cache round trip for the common case: the content version and the stored
+            # page together. A conditional request is usually answered 304, so it fetches
+            # only the version.
+            found = cache.get_many([freshness.KEY] if conditional else [freshness.KEY, key])
+            version = found.get(freshness.KEY) or freshness.current()
         etag, seconds = _validators(version)
         not_modified = get_conditional_response(request, etag=etag, last_modified=seconds)
         if not_modified is not None:
             _public_headers(not_modified, etag, seconds)
             return not_modified
-        cached = cache.get(key) if conditional else found.get(key)
+        # The page remembers the version it was rendered at, so a page from an older version
+        # is a miss (invalidation stays exact).
+        cached = freshness.local.get(version, key) if in_process else None
+        if cached is None:
+            cached = cache.get(key) if conditional or in_process else found.get(key)
+            if cached is not None and in_process and cached[0] == version:
+                freshness.local.set(version, key, cached)
         if cached is not None and cached[0] == version:
             response = HttpResponse(cached[1], content_type=cached[2])
         else:
@@ -57,7 +69,10 @@ def public_page(view):
             if hasattr(response, "render"):
                 response.render()
             if response.status_code == 200 and not response.streaming:
-                cache.set(key, (version, response.content, response["Content-Type"]), PAGE_TIMEOUT)
+                page = (version, response.content, response["Content-Type"])
+                cache.set(key, page, PAGE_TIMEOUT)
+                if in_process:
+                    freshness.local.set(version, key, page)
         if response.status_code == 200:
             _public_headers(response, etag, seconds)
         return response

@@ -274,3 +274,30 @@ def test_the_rate_limit_is_one_counter_per_client_not_a_growing_list(api):
     for _ in range(5):
         assert api.get("/api/v1/rubric/").status_code == 200
     assert cache.get("throttle:anon:127.0.0.1") == 5
+
+
+def test_with_redis_the_limit_is_one_expiring_counter_and_fails_open_when_redis_goes(
+    api, low_rates, redis_server
+):
+    """Production's backend on a real (throwaway) Redis: SET NX with the window's expiry and
+    INCR, in one round trip; a Redis outage lets requests through instead of failing them."""
+    import redis
+    from django.core.cache import caches
+
+    low_rates.CACHES = {
+        "default": {
+            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+    statuses = [api.get("/api/v1/rubric/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    key = caches["default"].make_key("throttle:anon:127.0.0.1")
+    raw = redis.Redis.from_url(redis_server.url)
+    assert int(raw.get(key)) == 4
+    assert 0 < raw.ttl(key) <= 60  # the window ends by itself
+    assert "cmdstat_exists" not in raw.info("commandstats")  # not Django's EXISTS-then-INCR
+    assert caches["default"].get("throttle:anon:127.0.0.1") == 4  # readable through Django
+    redis_server.stop()
+    assert api.get("/api/v1/rubric/").status_code == 200
