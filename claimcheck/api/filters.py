@@ -4,6 +4,7 @@ A malformed value is a 400 that names the parameter. Ordering accepts only the a
 names below, and every ordering ends with the id so pages are stable.
 """
 
+import hashlib
 from datetime import UTC
 
 import django_filters
@@ -137,10 +138,25 @@ class SignalFilter(django_filters.FilterSet):
 
 
 def apply(filterset_class, request, queryset):
+    if not any(name in request.query_params for name in filterset_class.base_filters):
+        return queryset  # nothing to filter by: skip building and validating the form
     filterset = filterset_class(request.query_params, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError({k: list(v) for k, v in filterset.errors.items()})
     return filterset.qs
+
+
+def selection_key(filterset_class, request):
+    """What decides which rows a filtered, searched list holds (its filters as given, and
+    `q`), as a digest: the same for requests that differ only in page, ordering or
+    parameters the list ignores. Call after apply(), which has validated the filters."""
+    given = [
+        (name, request.query_params.getlist(name))
+        for name in sorted(filterset_class.base_filters)
+        if name in request.query_params
+    ]
+    selection = repr((filterset_class.__name__, given, query_text(request)))
+    return hashlib.sha256(selection.encode("utf-8", "replace")).hexdigest()
 
 
 # Ordering: public name -> model fields. "-name" reverses. The id always breaks ties.

@@ -79,12 +79,17 @@ class Page:
         }
 
 
-def paginate(request, queryset):
+def paginate(request, queryset, *, count_key=None):
     """One page of `queryset` (already ordered): a count query and a rows query. For
     anonymous readers the count is kept per content version (counting every published row is
-    the one part of a list that grows with the catalogue), so later pages cost one query."""
+    the one part of a list that grows with the catalogue), so later pages cost one query.
+    `count_key` names what the queryset selects (filters.selection_key); without it, the SQL
+    is compiled to name it."""
     page, size = page_params(request)
-    count = _count(request, queryset)
+    if count_key is not None and getattr(request, "content_version", None) is not None:
+        count = freshness.document(f"count:{count_key}", queryset.count)
+    else:
+        count = _count(request, queryset)
     offset = (page - 1) * size
     if page > 1 and offset >= count:
         raise NotFound(f"There is no page {page}: the last page is {max(1, -(-count // size))}.")

@@ -300,11 +300,26 @@ class ClaimList(ApiView):
             claims = filters.rank_by_search(
                 request, claims, kind="claim", allowed=filters.CLAIM_ORDERING, default="-updated"
             )
+            if getattr(request, "content_version", None) is not None:
+                # Anonymous: the page's ids from the database (live order and membership),
+                # each claim's summary from its document (built once per content version).
+                key = filters.selection_key(filters.ClaimFilter, request)
+                page = paginate(request, claims.values_list("id", flat=True), count_key=key)
+                return Response(page.envelope(self._summaries(page.rows)))
             page = paginate(request, claims)
         self.last_modified = conditional.newest(
             *(c.updated_at for c in page.rows), *(c.subject.updated_at for c in page.rows)
         )
         return Response(page.envelope([rep.claim_summary(c, self.urls) for c in page.rows]))
+
+    def _summaries(self, ids):
+        def build(missing):
+            rows = selectors.api_claim_list().in_bulk(missing)
+            return {pk: rep.claim_summary(rows[pk], self.urls) for pk in missing if pk in rows}
+
+        names = {pk: f"claim-summary:{self.urls.base}:{pk}" for pk in ids}
+        found = freshness.documents(names, build)
+        return [found[pk] for pk in ids if pk in found]
 
 
 class ClaimCreate(WriteView):

@@ -276,3 +276,33 @@ def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
     if in_process:
         local.set(version, key, value)
     return value
+
+
+def documents(names, build, *, timeout=DOCUMENT_TIMEOUT):
+    """Many documents at once: `names` maps ids to document names, `build(missing_ids)`
+    returns {id: document} for those not cached (one query for all of them, say). Returns
+    {id: document}; an id that `build` leaves out is left out. At most one shared-cache round
+    trip to read and one to write, however many there are."""
+    version = watcher.get()
+    in_process = version is not None
+    if not in_process:
+        version = _shared()
+    keys = {pk: f"doc:{version:x}:{name}" for pk, name in names.items()}
+    found = {}
+    if in_process:
+        for pk, key in keys.items():
+            value = local.get(version, key)
+            if value is not None:
+                found[pk] = value
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        shared = cache.get_many([keys[pk] for pk in missing])
+        fetched = {pk: shared[keys[pk]] for pk in missing if keys[pk] in shared}
+        built = build([pk for pk in missing if pk not in fetched])
+        if built:
+            cache.set_many({keys[pk]: value for pk, value in built.items()}, timeout)
+        for pk, value in (*fetched.items(), *built.items()):
+            found[pk] = value
+            if in_process:
+                local.set(version, keys[pk], value)
+    return found

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claimcheck.claims import services
+from claimcheck.claims.models import Claim
 
 from ..factories import ClaimFactory, EvidenceLinkFactory
 
@@ -76,23 +77,43 @@ def hundred_claims(db):
     call_command("generate_synthetic_data", claims=100, stdout=io.StringIO())
 
 
-def test_claim_list_costs_two_queries_at_1_and_at_100_items(
+def test_claim_list_costs_three_queries_at_1_and_at_100_items_and_one_once_built(
     api, hundred_claims, django_assert_num_queries
 ):
     for size in (1, 100):
         cache.clear()
-        # 1. the count; 2. the page of claims with subject and current rating joined
-        with django_assert_num_queries(2):
+        # 1. the count; 2. the page's ids, in order; 3. those claims with subject and current
+        # rating joined, to build their summaries (kept per content version)
+        with django_assert_num_queries(3):
             response = api.get("/api/v1/claims/", {"page_size": size})
         assert response.status_code == 200
         assert len(response.json()["results"]) == size
+        # Another address for the same rows (no cached answer): only the page's ids.
+        with django_assert_num_queries(1):
+            again = api.get("/api/v1/claims/", {"page_size": size, "unrelated": "x"})
+        assert again.json()["results"] == response.json()["results"]
+
+
+def test_a_published_change_reaches_the_list_summaries_on_the_next_request(
+    api, hundred_claims, system_user, django_capture_on_commit_callbacks
+):
+    first = api.get("/api/v1/claims/", {"page_size": 100}).json()["results"]
+    slug = first[0]["slug"]
+    claim = Claim.objects.get(slug=slug)
+    verdict = "caution" if claim.shown_verdict != "caution" else "unproven"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_override(claim=claim, by=system_user, verdict=verdict, reason="Recall.")
+    rows = api.get("/api/v1/claims/", {"page_size": 100, "unrelated": "y"}).json()["results"]
+    row = next(r for r in rows if r["slug"] == slug)
+    assert (row["verdict"], row["overridden"]) == (verdict, True)
 
 
 def test_anonymous_list_count_is_kept_per_content_version(
     api, hundred_claims, system_user, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     assert api.get("/api/v1/claims/", {"page_size": 5}).json()["count"] == 100
-    with django_assert_num_queries(1):  # the page only: the count is known for this version
+    # The page's ids and its claims' summaries: the count is known for this version.
+    with django_assert_num_queries(2):
         response = api.get("/api/v1/claims/", {"page_size": 5, "page": 2})
     assert response.json()["count"] == 100
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,15 +14,16 @@ from .conftest import publish
 pytestmark = pytest.mark.django_db
 
 
-def test_claim_list_costs_two_queries_whatever_the_page_size(
+def test_claim_list_costs_three_queries_whatever_the_page_size(
     api, make_published, django_assert_num_queries
 ):
     make_published(4)
     for size in (1, 4):
-        cache.clear()  # anonymous counts are kept per content version (pagination._count)
+        cache.clear()  # anonymous counts and summaries are kept per content version
         # 1. COUNT of the filtered published claims
-        # 2. the page of claims joined to subject and current rating
-        with django_assert_num_queries(2):
+        # 2. the page's claim ids, in order
+        # 3. those claims joined to subject and current rating (their summaries)
+        with django_assert_num_queries(3):
             response = api.get("/api/v1/claims/", {"page_size": size})
         assert response.status_code == 200
         assert len(response.json()["results"]) == size
