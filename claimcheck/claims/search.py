@@ -1,11 +1,12 @@
 """Site search: subjects, claims and articles ranked together.
 
 One interface, two engines. On PostgreSQL: weighted full-text search (subject names and
-aliases weigh most, then claim text, then summaries) plus pg_trgm similarity for misspellings,
-served by the GIN indexes of migration 0004. On SQLite (the embedded default): the query is
-normalised the same way (plurals, hyphens, case), misspelt words are corrected against the
-vocabulary of subject names and aliases, and matches are found with LIKE and ranked with the
-same weights. Both give the same top results on the starter data (tests/web/test_search.py).
+aliases weigh most, then claim text, then summaries) on the stored documents of migration 0008,
+plus pg_trgm similarity for misspellings (migration 0004), all served by GIN indexes. On SQLite
+(the embedded default): the query is normalised the same way (plurals, hyphens, case), misspelt
+words are corrected against the vocabulary of subject names and aliases, and matches are found
+with LIKE and ranked with the same weights. Both give the same top results on the starter data
+(tests/web/test_search.py).
 
 Used by the web search page and the API's search endpoint alike.
 """
@@ -144,18 +145,10 @@ def _browse(filters):
 # PostgreSQL: full text with weights, plus trigram similarity
 
 
-SUBJECT_DOC = (
-    "setweight(to_tsvector('english', s.name || ' ' || s.aliases::text), 'A') || "
-    "setweight(to_tsvector('english', s.summary), 'C')"
-)
-CLAIM_DOC = (
-    "setweight(to_tsvector('english', c.text || ' ' || c.outcome), 'B') || "
-    "setweight(to_tsvector('english', c.conclusion_summary), 'C')"
-)
-ARTICLE_DOC = (
-    "setweight(to_tsvector('english', a.title), 'A') || "
-    "setweight(to_tsvector('english', a.summary), 'C')"
-)
+# Full-text documents: stored generated columns (`search_doc`) of migration 0008, each with a
+# GIN index; its docstring has the expressions (those of migration 0004's expression indexes).
+# Stored, they are matched and ranked without rebuilding any row's document per query.
+SUBJECT_MATCH = "lower(s.name || ' ' || s.aliases::text)"  # trigram index of migration 0004
 
 
 def _subquery(queryset):
@@ -165,89 +158,104 @@ def _subquery(queryset):
 
 
 def _postgres(query, filters):
-    """One statement. Each part first finds its candidates through the GIN indexes of
-    migration 0004 (full text, trigram), with the query as plan-time values so the indexes
-    apply, and only then ranks those candidates: the cost follows the matches, not the table
-    (bench/scale.py measures it at 1,000 to 100,000 claims)."""
+    """One statement. Candidates first, through the GIN indexes (the stored full-text
+    documents of migration 0008, the trigram indexes of migration 0004), with the query as
+    plan-time values so the indexes apply; then only the candidates are ranked, and each
+    per-row function runs once per candidate: ts_rank on the stored document, and the trigram
+    similarities once per subject (shared by the subject's own hit and its claims). The cost
+    follows the matches, which are bounded, not the table (bench/scale.py measures it at 1,000
+    to 100,000 claims)."""
     normalised = " ".join(words(query))
     tsquery = "(websearch_to_tsquery('english', %s) || plainto_tsquery('english', %s))"
     tsquery_params = [query, normalised]
-    q_cte = f"""
-        WITH q AS (SELECT {tsquery} AS tsq, lower(%s) AS raw, lower(%s) AS norm)
-    """
     params = [*tsquery_params, query, normalised]
-    subject_match = "lower(s.name || ' ' || s.aliases::text)"
-    # Candidates are bounded, so a word that matches a tenth of a large catalogue costs the
-    # same as a rare one: the closest subjects by name (trigram indexes), and at most
-    # MAX_MATCHES full-text matches per kind (GIN indexes). Only candidates are ranked.
-    close_subjects = f"""
-        (SELECT s.id FROM claims_subject s
-         WHERE lower(s.name) %% lower(%s) OR lower(%s) <%% {subject_match}
-         ORDER BY greatest(similarity(lower(s.name), lower(%s)),
-                           word_similarity(lower(%s), {subject_match})) DESC, s.id
-         LIMIT {CLOSE_SUBJECTS})
-    """
-    close_params = [query, normalised, query, normalised]
-    parts = []
-    # Subjects: full text on names, aliases and summary; trigram similarity on names and
-    # aliases (word_similarity finds "exozome" among the aliases).
     if filters:
         subject_sql, subject_params = _subquery(
             Subject.objects.filter(_subject_filter(filters)).distinct()
         )
         subject_visible = f"s.id IN ({subject_sql})"
+        claim_sql, claim_params = _subquery(Claim.objects.filter(_claim_filter(filters)))
+        claim_visible = f"c.id IN ({claim_sql})"
     else:  # checked per candidate, not by listing every subject with a published claim
         subject_visible = (
             "EXISTS (SELECT 1 FROM claims_claim pc WHERE pc.subject_id = s.id "
             "AND pc.status = 'published')"
         )
-        subject_params = []
-    # The f-strings below splice only this module's constant SQL and the SQL Django compiled for
-    # the filter subqueries; every user value travels as a parameter.
-    parts.append(f"""
-        SELECT 'subject' AS type, s.id,
-               2 * ts_rank({SUBJECT_DOC}, q.tsq)
-               + word_similarity(q.norm, {subject_match})
-               + {NAME_CLOSENESS} * similarity(lower(s.name), q.raw)
-               + CASE WHEN lower(s.name) = q.raw OR EXISTS (
-                     SELECT 1 FROM jsonb_array_elements_text(s.aliases) alias
-                     WHERE lower(alias) = q.raw) THEN {EXACT_NAME_BONUS} ELSE 0 END
-               AS rank
-        FROM claims_subject s, q
-        WHERE s.id IN (
-                (SELECT s.id FROM claims_subject s WHERE {SUBJECT_DOC} @@ {tsquery}
-                 LIMIT {MAX_MATCHES})
-                UNION {close_subjects})
-              AND {subject_visible}
-    """)
-    params += tsquery_params + close_params + subject_params
-    if filters:
-        claim_sql, claim_params = _subquery(Claim.objects.filter(_claim_filter(filters)))
-        claim_visible = f"c.id IN ({claim_sql})"
-    else:
-        claim_visible, claim_params = "c.status = 'published'", []
-    parts.append(f"""
-        SELECT 'claim', c.id,
-               ts_rank({CLAIM_DOC}, q.tsq)
-               + 0.6 * greatest(similarity(lower(s.name), q.raw),
-                                word_similarity(q.norm, {subject_match}))
-        FROM claims_claim c JOIN claims_subject s ON s.id = c.subject_id, q
-        WHERE c.id IN (
-                (SELECT c.id FROM claims_claim c WHERE {CLAIM_DOC} @@ {tsquery}
-                 LIMIT {MAX_MATCHES})
-                UNION
-                (SELECT c.id FROM claims_claim c WHERE c.subject_id IN {close_subjects}
-                 LIMIT {MAX_MATCHES}))
-              AND {claim_visible}
-    """)
-    params += tsquery_params + close_params + claim_params
+        claim_visible = "c.status = 'published'"
+        subject_params, claim_params = [], []
+    # Candidates are bounded, so a word that matches a tenth of a large catalogue costs the
+    # same as a rare one: the CLOSE_SUBJECTS subjects closest by name (trigram indexes), and at
+    # most MAX_MATCHES full-text matches per kind (GIN indexes). The CTEs are MATERIALIZED so
+    # each is computed once however often it is read.
+    # The f-string splices only this module's constant SQL and the SQL Django compiled for the
+    # filter subqueries; every user value travels as a parameter.
+    sql = f"""
+        WITH q AS (SELECT {tsquery} AS tsq, lower(%s) AS raw, lower(%s) AS norm),
+        -- Subjects close by name or alias (trigram indexes; word_similarity finds "exozome"
+        -- among the aliases), each with both similarities, computed once. Two index scans,
+        -- not one OR, so each match is rechecked once and not filtered again.
+        trigram AS MATERIALIZED (
+            SELECT s.id, similarity(lower(s.name), q.raw) AS sim,
+                   word_similarity(q.norm, {SUBJECT_MATCH}) AS wsim
+            FROM claims_subject s, q
+            WHERE s.id = ANY (ARRAY(
+                SELECT s.id FROM claims_subject s WHERE lower(s.name) %% lower(%s)
+                UNION SELECT s.id FROM claims_subject s WHERE lower(%s) <%% {SUBJECT_MATCH}))),
+        close_subjects AS MATERIALIZED (
+            SELECT id FROM trigram ORDER BY greatest(sim, wsim) DESC, id
+            LIMIT {CLOSE_SUBJECTS}),
+        -- Subject candidates: full text on names, aliases and summary, and the close ones.
+        -- (= ANY (ARRAY(...)): the candidates are looked up by primary key, never by a join
+        -- that reads the whole table.)
+        subjects_found AS MATERIALIZED (
+            SELECT s.id, 2 * ts_rank(s.search_doc, q.tsq) AS text_rank,
+                   CASE WHEN lower(s.name) = q.raw OR EXISTS (
+                       SELECT 1 FROM jsonb_array_elements_text(s.aliases) alias
+                       WHERE lower(alias) = q.raw) THEN {EXACT_NAME_BONUS} ELSE 0 END AS bonus
+            FROM claims_subject s, q
+            WHERE s.id = ANY (ARRAY(
+                    (SELECT s.id FROM claims_subject s WHERE s.search_doc @@ {tsquery}
+                     LIMIT {MAX_MATCHES})
+                    UNION SELECT id FROM close_subjects))
+                  AND {subject_visible}),
+        -- Claim candidates: full text on text, outcome and conclusion, and the close
+        -- subjects' claims.
+        claims_found AS MATERIALIZED (
+            SELECT c.id, c.subject_id, ts_rank(c.search_doc, q.tsq) AS text_rank
+            FROM claims_claim c, q
+            WHERE c.id = ANY (ARRAY(
+                    (SELECT c.id FROM claims_claim c WHERE c.search_doc @@ {tsquery}
+                     LIMIT {MAX_MATCHES})
+                    UNION
+                    (SELECT c.id FROM claims_claim c
+                     WHERE c.subject_id IN (SELECT id FROM close_subjects)
+                     LIMIT {MAX_MATCHES})))
+                  AND {claim_visible}),
+        -- Name similarities of every subject either part ranks, once each (those of the
+        -- trigram matches are known already).
+        name_scores AS MATERIALIZED (
+            SELECT s.id, coalesce(t.sim, similarity(lower(s.name), q.raw)) AS sim,
+                   coalesce(t.wsim, word_similarity(q.norm, {SUBJECT_MATCH})) AS wsim
+            FROM claims_subject s LEFT JOIN trigram t ON t.id = s.id, q
+            WHERE s.id = ANY (ARRAY(
+                SELECT id FROM subjects_found UNION SELECT subject_id FROM claims_found)))
+        SELECT 'subject' AS type, f.id,
+               f.text_rank + n.wsim + {NAME_CLOSENESS} * n.sim + f.bonus AS rank
+        FROM subjects_found f JOIN name_scores n ON n.id = f.id
+        UNION ALL
+        SELECT 'claim', f.id, f.text_rank + 0.6 * greatest(n.sim, n.wsim)
+        FROM claims_found f JOIN name_scores n ON n.id = f.subject_id
+    """
+    params += [query, normalised] + tsquery_params + subject_params
+    params += tsquery_params + claim_params
     if _articles_allowed(filters):
-        parts.append(f"""
-        SELECT 'article', a.id, 2 * ts_rank({ARTICLE_DOC}, q.tsq)
+        sql += """
+        UNION ALL
+        SELECT 'article', a.id, 2 * ts_rank(a.search_doc, q.tsq)
         FROM articles_article a, q
-        WHERE a.status = 'published' AND ({ARTICLE_DOC} @@ q.tsq OR q.norm <%% lower(a.title))
-        """)
-    sql = q_cte + " UNION ALL ".join(parts) + " ORDER BY rank DESC, type, id LIMIT %s"
+        WHERE a.status = 'published' AND (a.search_doc @@ q.tsq OR q.norm <%% lower(a.title))
+        """
+    sql += " ORDER BY rank DESC, type, id LIMIT %s"
     params.append(MAX_CANDIDATES)
     # The planner prices the trigram and full-text functions as nearly free, so on a large
     # catalogue it prefers scanning every row and calling them per row (measured at 46,000

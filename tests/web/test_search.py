@@ -118,3 +118,55 @@ def test_search_page_query_count_is_fixed(client, site, django_assert_num_querie
     expected = 4 if connection.vendor == "postgresql" else 7
     with django_assert_num_queries(expected):
         assert client.get("/search/?q=exosome").status_code == 200
+
+
+def test_stored_search_documents_follow_edits_through_the_services(system_user):
+    """PostgreSQL matches and ranks on stored generated columns (migration 0008), which the
+    models do not declare: an edit through the services must still reach them, and search
+    must find the new wording and no longer the old."""
+    from django.db import connection
+
+    from claimcheck.claims import services
+    from claimcheck.claims.models import Claim
+
+    from ..factories import EvidenceLinkFactory, ReviewerFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("stored search documents are PostgreSQL's (DATABASE_URL=postgres://...)")
+    link = EvidenceLinkFactory(
+        claim__text="Velvet moss tonic smooths pores", claim__outcome="pore size"
+    )
+    claim = services.claim_submit_for_review(claim=link.claim, by=system_user)
+    claim = services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
+
+    def claim_hits(query):
+        return [h.obj.pk for h in search.search(query).hits if h.type == "claim"]
+
+    def doc_matches(table, pk, words):
+        sql = {
+            "claims_claim": "SELECT search_doc @@ plainto_tsquery('english', %s) "
+            "FROM claims_claim WHERE id = %s",
+            "claims_subject": "SELECT search_doc @@ plainto_tsquery('english', %s) "
+            "FROM claims_subject WHERE id = %s",
+        }[table]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [words, pk])
+            return cursor.fetchone()[0]
+
+    assert claim.pk in claim_hits("velvet moss")
+    services.claim_upsert(
+        by=system_user,
+        slug=claim.slug,
+        fields={"text": "Glacier fern drops fade freckles", "outcome": "freckles"},
+    )
+    assert doc_matches("claims_claim", claim.pk, "glacier fern freckles")
+    assert not doc_matches("claims_claim", claim.pk, "velvet moss")
+    assert claim.pk in claim_hits("glacier fern")
+    assert claim.pk not in claim_hits("velvet moss")
+    # The subject's document follows its aliases the same way, and the historical tables
+    # (which copy the model's fields) have no such column.
+    subject = claim.subject
+    services.subject_upsert(by=system_user, slug=subject.slug, fields={"aliases": ["quillwort"]})
+    assert doc_matches("claims_subject", subject.pk, "quillwort")
+    assert claim.history.count() >= 2
+    assert "search_doc" not in {f.column for f in Claim.history.model._meta.fields}
