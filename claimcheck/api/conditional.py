@@ -54,9 +54,10 @@ def _answer_key(request, version):
     return f"api:{version:x}:{digest}"
 
 
-def answer_early(request):
+def answer_not_modified(request):
     """For an anonymous GET or HEAD: raise Answered with a 304 if the client's copy is
-    current, or with the cached answer if there is one. Costs no database query."""
+    current (or a 412 for a failed If-Match on a read). Costs no query and, while the content
+    version is pushed to this process, no cache round trip either."""
     try:
         version = freshness.current()
     except Exception:  # noqa: BLE001 - a cache that raises: answer uncached, hashed ETags
@@ -69,6 +70,14 @@ def answer_early(request):
         raise Answered(conditional)
     if conditional is not None:  # If-Match or If-Unmodified-Since failed on a read
         raise Answered(_precondition_failed())
+
+
+def answer_from_cache(request):
+    """After answer_not_modified (and the rate limit): raise Answered with the whole answer
+    if one is kept for this content version."""
+    version = getattr(request, "content_version", None)
+    if version is None:
+        return
     key = _answer_key(request, version)
     in_process = freshness.pushed() == version  # the version is pushed: the process may hold it
     cached = freshness.local.get(version, key) if in_process else None
@@ -138,7 +147,7 @@ def finish(request, response, *, last_modified=None):
         etag, timestamp = version_validators(version)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(timestamp)
-        return response  # 304s were answered before the view ran (answer_early)
+        return response  # 304s were answered before the view ran (answer_not_modified)
     patch_cache_control(response, private=True, no_cache=True)
     etag = etag_of(response.data)
     response["ETag"] = etag

@@ -45,14 +45,29 @@ class ApiView(APIView):
     last_modified = None
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+        # DRF's APIView.initial, with the anonymous conditional read answered between the
+        # permission check and the rate limit: a 304 costs no query and no body, so, as with
+        # GitHub's API, it does not count against the limit. A cached answer still counts.
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
+            request
+        )
+        request.version, request.versioning_scheme = self.determine_version(
+            request, *args, **kwargs
+        )
+        self.perform_authentication(request)
+        self.check_permissions(request)
         for key, values in request.query_params.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 raise ValidationError(
                     {key.replace("\x00", "") or "query": ["NUL characters are not allowed."]}
                 )
-        if request.method in ("GET", "HEAD") and conditional.anonymous(request):
-            conditional.answer_early(request)  # a 304 or a cached answer: no query
+        anonymous_read = request.method in ("GET", "HEAD") and conditional.anonymous(request)
+        if anonymous_read:
+            conditional.answer_not_modified(request)  # a 304 to a current validator
+        self.check_throttles(request)
+        if anonymous_read:
+            conditional.answer_from_cache(request)  # the whole answer, kept per version
 
     def handle_exception(self, exc):
         if isinstance(exc, conditional.Answered):

@@ -301,3 +301,21 @@ def test_with_redis_the_limit_is_one_expiring_counter_and_fails_open_when_redis_
     assert caches["default"].get("throttle:anon:127.0.0.1") == 4  # readable through Django
     redis_server.stop()
     assert api.get("/api/v1/rubric/").status_code == 200
+
+
+def test_a_304_does_not_count_against_the_anonymous_limit_but_cached_answers_do(
+    api, low_rates, django_assert_num_queries
+):
+    first = api.get("/api/v1/rubric/")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        revalidated = [
+            api.get("/api/v1/rubric/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code
+            for _ in range(10)
+        ]
+    assert revalidated == [304] * 10
+    # The two requests left in the window are served (from the cached answer); then 429.
+    statuses = [api.get("/api/v1/rubric/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    # A stale validator is a full answer, so it is counted too.
+    assert api.get("/api/v1/rubric/", HTTP_IF_NONE_MATCH='"stale"').status_code == 429
