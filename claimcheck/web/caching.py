@@ -33,6 +33,7 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
+        request.public_page = True  # anonymous: the view may serve a shared document
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = f"page:{address}"
         conditional = "HTTP_IF_NONE_MATCH" in request.META or (

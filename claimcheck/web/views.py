@@ -4,6 +4,7 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -36,11 +37,23 @@ def home(request):
 @require_GET
 @public_page
 def claim_detail(request, slug):
-    # The page's data, built once per content version and shared by every worker; the
-    # template is still rendered per request (the page cache in caching.py keeps whole pages).
+    base = _base_url(request)
+    if getattr(request, "public_page", False):
+        # Anonymous: the page depends only on the content, the site's address and the slug
+        # (not on the query string or the reader), so it is rendered once per content
+        # version and shared by every worker, like the API's claim document.
+        return HttpResponse(
+            freshness.document(
+                f"claim-html:{base}:{slug}", lambda: _claim_html(request, slug, base)
+            )
+        )
+    return HttpResponse(_claim_html(request, slug, base))
+
+
+def _claim_html(request, slug, base):
+    # The page's data, built once per content version and shared by every worker.
     page = dict(freshness.document(f"claim-page:{slug}", lambda: selectors.claim_page(slug=slug)))
     claim, rating = page["claim"], page["rating"]
-    base = _base_url(request)
     review = claimreview.claim_review(claim=claim, rating=rating, base_url=base)
     verdict = tables.Verdict(claim.override_verdict or rating.verdict)
     page.update(
@@ -55,7 +68,7 @@ def claim_detail(request, slug):
         e_level_label=LEVEL_LABELS.get(rating.e_level, rating.e_level),
         e_direction_label=rating.e_direction.replace("_", " "),
     )
-    return render(request, "web/claim.html", page)
+    return render_to_string("web/claim.html", page, request)
 
 
 LEVEL_LABELS = {

@@ -71,3 +71,17 @@ def test_cache_outage_does_not_break_pages(client, site, settings):
     cache.clear()
     response = client.get("/")
     assert response.status_code == 200
+
+
+def test_the_claim_page_is_rendered_once_per_version_whatever_the_query_string(
+    client, site, django_assert_num_queries
+):
+    url = site["claims"][0].get_absolute_url()
+    first = client.get(url, {"utm_source": "newsletter"})
+    with django_assert_num_queries(0):  # another address, so no cached page: the document
+        second = client.get(url, {"utm_source": "social"})
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert "web/claim.html" in [t.name for t in first.templates]
+    assert second.templates == []  # not rendered again
