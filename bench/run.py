@@ -119,11 +119,17 @@ def prepare(args, env):
     manage(env, "collectstatic", "--no-input")
 
 
+VERSION_CHANNEL = "claimcheck:content-version:changed"  # claims/freshness.py CHANNEL
+
+
 def flush_cache(args):
+    """Empty the shared cache and announce it, as a publish would: every worker re-reads the
+    (now missing, so new) content version and drops what it kept in its own memory."""
     if args.redis != "none":
-        subprocess.run(
-            ["redis-cli", "-u", args.redis, "FLUSHDB"], check=True, stdout=subprocess.DEVNULL
-        )
+        for command in (["FLUSHDB"], ["PUBLISH", VERSION_CHANNEL, ""]):
+            subprocess.run(
+                ["redis-cli", "-u", args.redis, *command], check=True, stdout=subprocess.DEVNULL
+            )
 
 
 class Server:

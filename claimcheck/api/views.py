@@ -43,6 +43,10 @@ class ApiView(APIView):
     permission_classes = [PublicRead]
     throttle_classes = [ClientRateThrottle]
     last_modified = None
+    # Keep whole anonymous answers per content version, keyed by the full address. A view whose
+    # answer is a per-version document already (the claim detail) turns this off: its query
+    # string changes nothing, so the document is the cached answer for every address.
+    cache_answers = True
 
     def initial(self, request, *args, **kwargs):
         # DRF's APIView.initial, with the anonymous conditional read answered between the
@@ -66,7 +70,7 @@ class ApiView(APIView):
         if anonymous_read:
             conditional.answer_not_modified(request)  # a 304 to a current validator
         self.check_throttles(request)
-        if anonymous_read:
+        if anonymous_read and self.cache_answers:
             conditional.answer_from_cache(request)  # the whole answer, kept per version
 
     def handle_exception(self, exc):
@@ -77,7 +81,7 @@ class ApiView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response = conditional.finish(request, response, last_modified=self.last_modified)
-        if not isinstance(response, HttpResponseNotModified):
+        if self.cache_answers and not isinstance(response, HttpResponseNotModified):
             conditional.cached_answer(request, response)
         return response
 
@@ -373,6 +377,7 @@ class ClaimCollection(ClaimCreate, ClaimList):
 
 class ClaimDetail(ApiView):
     schema_tags = ["claims"]
+    cache_answers = False  # anonymous: the claim's JSON document is the answer (see get)
 
     @schema.read(
         summary="A claim's verdict, rating and evidence",
