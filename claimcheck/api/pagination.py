@@ -86,10 +86,7 @@ def paginate(request, queryset, *, count_key=None):
     `count_key` names what the queryset selects (filters.selection_key); without it, the SQL
     is compiled to name it."""
     page, size = page_params(request)
-    if count_key is not None and getattr(request, "content_version", None) is not None:
-        count = freshness.document(f"count:{count_key}", queryset.count)
-    else:
-        count = _count(request, queryset)
+    count = _count(request, queryset, key=count_key)
     offset = (page - 1) * size
     if page > 1 and offset >= count:
         raise NotFound(f"There is no page {page}: the last page is {max(1, -(-count // size))}.")
@@ -97,15 +94,16 @@ def paginate(request, queryset, *, count_key=None):
     return Page(request, rows, count, page, size)
 
 
-def _count(request, queryset):
+def _count(request, queryset, *, key=None):
     if getattr(request, "content_version", None) is None:  # keys and staff: always live
         return queryset.count()
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing: Django answers 0 without a query
-        return queryset.count()
-    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-    return freshness.document(f"count:{digest}", queryset.count)
+    if key is None:
+        try:
+            sql, params = queryset.order_by().query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing: Django answers 0, no query
+            return queryset.count()
+        key = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    return freshness.document(f"count:{key}", queryset.count)
 
 
 def paginate_list(request, items):

@@ -93,10 +93,6 @@ class Watcher:
             self._start()
         return self.version
 
-    @property
-    def live(self):
-        return self.version is not None
-
     def announce(self, value):
         """After this process wrote a new version: use it here at once, and tell the others."""
         client = _redis()
@@ -251,6 +247,14 @@ def pushed():
 DOCUMENT_TIMEOUT = 600  # seconds a document stays in the shared cache at most
 
 
+def _version():
+    """(current version, whether it is pushed to this process, so `local` may be used)."""
+    pushed_version = watcher.get()
+    if pushed_version is not None:
+        return pushed_version, True
+    return _shared(), False
+
+
 def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
     """What `build()` returns, built once per content version and kept in the shared cache
     (and, while the version is pushed, in the process).
@@ -260,10 +264,7 @@ def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
     as fresh as the pages'. `name` must identify the document fully (claim slug, host, ...).
     `build` may raise (Http404): nothing is cached then. Callers must not mutate the result.
     """
-    version = watcher.get()
-    in_process = version is not None
-    if not in_process:
-        version = _shared()
+    version, in_process = _version()
     key = f"doc:{version:x}:{name}"
     if in_process:
         value = local.get(version, key)
@@ -283,10 +284,7 @@ def documents(names, build, *, timeout=DOCUMENT_TIMEOUT):
     returns {id: document} for those not cached (one query for all of them, say). Returns
     {id: document}; an id that `build` leaves out is left out. At most one shared-cache round
     trip to read and one to write, however many there are."""
-    version = watcher.get()
-    in_process = version is not None
-    if not in_process:
-        version = _shared()
+    version, in_process = _version()
     keys = {pk: f"doc:{version:x}:{name}" for pk, name in names.items()}
     found = {}
     if in_process:

@@ -22,6 +22,20 @@ def empty_cache():
     cache.clear()
 
 
+NEW_TRIAL = "A brand-new independent trial"
+
+
+def add_new_trial(claim, by):
+    """A published change: a new low-risk supporting trial linked, and the claim re-rated."""
+    services.evidence_link(
+        by=by,
+        claim=claim,
+        source=SourceFactory(title=NEW_TRIAL),
+        fields={"direction": "supports", "risk_of_bias": "low"},
+    )
+    services.claim_rerate(claim=claim, by=by, reason="New trial")
+
+
 def publish(claim, by, reviewer):
     services.claim_submit_for_review(claim=claim, by=by)
     return services.claim_publish(claim=claim, by=by, reviewer=reviewer)

@@ -3,9 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from claimcheck.claims import services
-
-from ..factories import SourceFactory
+from .conftest import NEW_TRIAL, add_new_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +44,11 @@ def test_rerate_invalidates_the_page_on_the_next_request(
     url = claim.get_absolute_url()
     first = client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
-        services.evidence_link(
-            by=system_user,
-            claim=claim,
-            source=SourceFactory(title="A brand-new independent trial"),
-            fields={"direction": "supports", "risk_of_bias": "low"},
-        )
-        services.claim_rerate(claim=claim, by=system_user, reason="New trial")
+        add_new_trial(claim, system_user)
     second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
     assert second["ETag"] != first["ETag"]
-    assert b"A brand-new independent trial" in second.content
+    assert NEW_TRIAL.encode() in second.content
 
 
 def test_signed_in_staff_get_fresh_private_pages(client, site, django_user_model, staff_login):

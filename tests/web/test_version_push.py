@@ -11,8 +11,8 @@ from django.core.cache import cache
 
 from claimcheck.claims import freshness, services
 
-from ..factories import SourceFactory
 from ..redis_server import until
+from .conftest import NEW_TRIAL, add_new_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -69,23 +69,17 @@ def test_a_change_published_by_another_worker_is_served_on_the_next_request(
     claim = site["claims"][0]
     url = claim.get_absolute_url()
     first = client.get(url)
-    assert b"A brand-new independent trial" not in first.content
+    assert NEW_TRIAL.encode() not in first.content
     # The change is made here, but its announcement comes from "another worker": this
     # process's own after-commit callbacks are dropped, as if it had not made it.
     with django_capture_on_commit_callbacks(execute=False):
-        services.evidence_link(
-            by=system_user,
-            claim=claim,
-            source=SourceFactory(title="A brand-new independent trial"),
-            fields={"direction": "supports", "risk_of_bias": "low"},
-        )
-        services.claim_rerate(claim=claim, by=system_user, reason="New trial")
+        add_new_trial(claim, system_user)
     assert client.get(url).content == first.content  # not announced yet: the cached page
     value = another_worker_publishes(pushed)
     until(lambda: freshness.watcher.get() == value, "the announcement never arrived")
     second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
-    assert b"A brand-new independent trial" in second.content
+    assert NEW_TRIAL.encode() in second.content
 
 
 def test_a_change_made_in_this_worker_is_visible_here_at_once(
