@@ -40,7 +40,7 @@ run: install ## Migrate, load the starter data and serve http://127.0.0.1:8000/
 	$(DEV_ENV) $(BIN)/python manage.py load_starter_data
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
+test: install browser-deps ## Run the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 browser-deps: install ## Install what the browser tests need: Chromium, Java, axe-core, vnu-jar

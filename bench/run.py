@@ -119,17 +119,20 @@ def prepare(args, env):
     manage(env, "collectstatic", "--no-input")
 
 
-VERSION_CHANNEL = "claimcheck:content-version:changed"  # claims/freshness.py CHANNEL
+VERSION_CHANNEL = "claimcheck:content-version:changed"  # freshness/__init__.py CHANNEL
 
 
 def flush_cache(args):
-    """Empty the shared cache and announce it, as a publish would: every worker re-reads the
-    (now missing, so new) content version and drops what it kept in its own memory."""
+    """Empty the shared cache and move the content version on, as a publish would: every
+    worker re-reads the version and drops what it kept in its own memory. Without Redis the
+    version is in the database (`manage.py content_version --bump`)."""
     if args.redis != "none":
         for command in (["FLUSHDB"], ["PUBLISH", VERSION_CHANNEL, ""]):
             subprocess.run(
                 ["redis-cli", "-u", args.redis, *command], check=True, stdout=subprocess.DEVNULL
             )
+    else:
+        manage(app_env(args), "content_version", "--bump")
 
 
 class Server:

@@ -44,9 +44,11 @@ INSTALLED_APPS = [
     "claimcheck.api",
     "claimcheck.accounts",
     "articles",
+    "claimcheck.freshness",
 ]
 
 MIDDLEWARE = [
+    "claimcheck.freshness.RequestScope",  # the content version read at most once per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +91,18 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes share the embedded file (gunicorn workers, commands): WAL lets readers
+    # run beside a writer, IMMEDIATE takes the write lock when a transaction starts (so two
+    # writers queue instead of failing with "database is locked"), and a writer waits up to
+    # 20 s for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections were the largest single throughput factor measured (DESIGN.md).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -109,9 +123,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Benchmark floor views (/bench/json, /bench/row; bench/README.md). Never on in production.
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
-# Cache: Redis when REDIS_URL is set (shared by all workers), else in-process memory. If Redis
-# is unreachable the site serves uncached rather than failing (web/cachebackend.py); the short
-# socket timeouts bound what a dead Redis costs a request.
+# Cache: Redis when REDIS_URL is set (shared by all workers), else each process's memory, whose
+# entries are all keyed by the content version that the database holds for every process
+# (claimcheck/freshness/); rate limits then count in the database (accounts/ratelimits.py).
+# If Redis is unreachable the site serves uncached rather than failing (web/cachebackend.py);
+# the short socket timeouts bound what a dead Redis costs a request.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -124,7 +140,7 @@ if REDIS_URL:
     }
 # With Redis, each worker holds the content version, pushed over pub/sub when it changes, and
 # keeps up to LOCAL_CACHE_ITEMS pages, answers and documents of that version in its own memory
-# (claims/freshness.py). CONTENT_VERSION_PUSH=0 reads the version from Redis on every request.
+# (claimcheck/freshness/). CONTENT_VERSION_PUSH=0 reads the version from Redis on every request.
 CONTENT_VERSION_PUSH = env.bool("CONTENT_VERSION_PUSH", default=True)
 LOCAL_CACHE_ITEMS = env.int("LOCAL_CACHE_ITEMS", default=300)
 if not REDIS_URL:

@@ -64,8 +64,8 @@ def _pings(client):
         return False
 
 
-def until(condition, message):
-    deadline = time.monotonic() + WAIT
+def until(condition, message, timeout=WAIT):
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return

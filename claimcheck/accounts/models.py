@@ -51,3 +51,22 @@ class ApiKey(models.Model):
     @property
     def active(self):
         return self.revoked_at is None
+
+
+class RateCounter(models.Model):
+    """One client's count in its current rate-limit window, where every process of an install
+    sees it: used when there is no Redis (and, for limits that must hold, while Redis is
+    down). Written only by accounts.ratelimits.hit, in one atomic upsert."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_ends = models.BigIntegerField(help_text="Milliseconds since the epoch.")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # ratelimits._sweep: DELETE ... WHERE window_ends < now.
+            models.Index(fields=["window_ends"], name="accounts_ratecounter_ends"),
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -1,6 +1,6 @@
 """HTTP caching for API reads, and the preconditions of writes.
 
-Anonymous reads use the content version the pages use (claims.freshness): the ETag and
+Anonymous reads use the content version the pages use (freshness): the ETag and
 Last-Modified come from it, so If-None-Match and If-Modified-Since are answered with 304
 before the view runs (no query), and a whole answer is kept in the shared cache until
 anything public changes (`cached_answer`). Anonymous answers may be cached by anyone for a
@@ -23,7 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_etags
 from rest_framework.utils.encoders import JSONEncoder
 
-from claimcheck.claims import freshness
+from claimcheck import freshness
 
 from .errors import PreconditionFailed, PreconditionRequired, body
 

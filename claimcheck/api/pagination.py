@@ -14,7 +14,7 @@ from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from claimcheck.claims import freshness
+from claimcheck import freshness
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -1,29 +1,25 @@
-"""Rate limits, counted in the default cache (Redis in production, shared by every worker).
+"""API rate limits, counted where every worker sees them (accounts.ratelimits: Redis in
+production, else the database).
 
 Anonymous clients are counted by address: REMOTE_ADDR, or with TRUSTED_PROXIES=n the n-th
 address from the right of X-Forwarded-For (the one our own proxy appended), so a client that
 forges X-Forwarded-For stays in its own bucket. API keys and staff have their own scopes.
-If the cache is down, throttling fails open and says so in the log.
+If Redis is down, read limits fail open (and say so in the log); write, check-request and
+copy-check limits are counted in the database instead.
 
 Each limit is a counter that starts with a client's first request and expires `duration`
-later (one Redis round trip per request, O(1) in size). DRF's SimpleRateThrottle keeps a list
-of every request time in the window and rewrites it on every request: at 600 a minute that
-is a 600-element list unpickled and pickled per request. A counter allows the same number of
+later (one round trip per request, O(1) in size). DRF's SimpleRateThrottle keeps a list of
+every request time in the window and rewrites it on every request: at 600 a minute that is a
+600-element list unpickled and pickled per request. A counter allows the same number of
 requests per window; it is less smooth at the window's end, which is fine for these limits.
 """
 
-import logging
-
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from claimcheck.web import cachebackend
+from claimcheck.accounts import ratelimits
 
 from .permissions import acting_key
-
-logger = logging.getLogger(__name__)
 
 
 class _DynamicScopeThrottle(SimpleRateThrottle):
@@ -47,6 +43,10 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
             return "user", f"user{request.user.pk}"
         return "address", self.get_ident(request)
 
+    # Scopes that may go unlimited while Redis is down (reads); the others are then counted
+    # in the database (accounts.ratelimits).
+    FAIL_OPEN = ("anon", "api_key", "staff")
+
     def allow_request(self, request, view):
         chosen = self.choose(request, view)
         if chosen is None:
@@ -54,48 +54,20 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
         self.scope, ident = chosen
         self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        self.key = f"throttle:{self.scope}:{ident}"
-        try:
-            count = self._count()
-        except Exception:  # the cache is down: fail open, loudly
-            logger.exception("throttle cache unavailable; request allowed")
-            return True
-        return count <= self.num_requests
+        self.key = self.counter_key(ident)
+        self.hit = ratelimits.hit(
+            self.key,
+            limit=self.num_requests,
+            window=self.duration,
+            fail_open=self.scope in self.FAIL_OPEN,
+        )
+        return self.hit.allowed
 
-    def _count(self):
-        """This request's number in the client's current window."""
-        backend = caches["default"]
-        if isinstance(backend, RedisCache):
-            return self._count_in_redis(backend)
-        try:
-            return cache.incr(self.key)
-        except ValueError:  # no window yet (or it just expired): start one
-            if cache.add(self.key, 1, timeout=self.duration):
-                return 1
-            try:
-                return cache.incr(self.key)  # another worker started it first
-            except ValueError:  # neither there nor addable: the cache is away (it logged so)
-                return 1
-
-    def _count_in_redis(self, backend):
-        """One round trip: start the window if there is none (SET NX with its expiry), then
-        count this request (INCR keeps the expiry). Django's incr() would take two (EXISTS,
-        then INCR) and a third to start a window."""
-        key = backend.make_and_validate_key(self.key)
-        try:
-            pipe = backend._cache.get_client(key, write=True).pipeline(transaction=False)
-            pipe.set(key, 0, ex=self.duration, nx=True)
-            pipe.incr(key)
-            count = pipe.execute()[1]
-        except cachebackend.UNAVAILABLE as error:  # fail open; the outage is logged once
-            cachebackend.outage.failed("throttle", error)
-            return 1
-        cachebackend.outage.succeeded()
-        return count
+    def counter_key(self, ident):
+        return f"throttle:{self.scope}:{ident}"
 
     def wait(self):
-        # The window started at most `duration` ago; waiting that long is always enough.
-        return self.duration
+        return self.hit.retry_after
 
     def get_cache_key(self, request, view):
         return self.key

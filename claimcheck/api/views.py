@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import selectors as article_selectors
-from claimcheck import rubric
-from claimcheck.claims import copycheck, freshness, search, selectors, services
+from claimcheck import freshness, rubric
+from claimcheck.claims import copycheck, search, selectors, services
 from claimcheck.claims.models import Claim, EvidenceLink, SafetySignal, Source, Subject
 
 from . import conditional, docs, errors, filters, schema

@@ -1,7 +1,7 @@
 """Conditional requests and a whole-page cache for anonymous readers.
 
 Every public page's ETag and Last-Modified come from the content version
-(claims.freshness), so a 304 is answered without touching the database, and a page rendered
+(freshness), so a 304 is answered without touching the database, and a page rendered
 once is served from the cache until anything public changes. Signed-in staff always get a
 fresh, private page.
 """
@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from claimcheck.claims import freshness
+from claimcheck import freshness
 
 PAGE_TIMEOUT = 600  # seconds a rendered page stays in the cache at most
 MAX_AGE = 60  # seconds browsers and CDNs may reuse a page without asking
@@ -39,18 +39,16 @@ def public_page(view):
         conditional = "HTTP_IF_NONE_MATCH" in request.META or (
             "HTTP_IF_MODIFIED_SINCE" in request.META
         )
-        version = freshness.pushed()
-        in_process = version is not None
-        if in_process:
-            # The version is pushed to this process (freshness.Watcher): a 304 costs no round
-            # trip, and a page rendered at this version may be in the process already.
-            found = {}
+        if conditional:
+            # A conditional request is usually answered 304: it needs only the version.
+            version, found = freshness.pushed(), None
+            in_process = version is not None
+            if not in_process:
+                version = freshness.current()
         else:
-            # One cache round trip for the common case: the content version and the stored
-            # page together. A conditional request is usually answered 304, so it fetches
-            # only the version.
-            found = cache.get_many([freshness.KEY] if conditional else [freshness.KEY, key])
-            version = found.get(freshness.KEY) or freshness.current()
+            # One look for the common case: the content version and the stored page together
+            # (one round trip with Redis; none while the version is pushed to this process).
+            version, found, in_process = freshness.version_and_cached(key)
         etag, seconds = _validators(version)
         not_modified = get_conditional_response(request, etag=etag, last_modified=seconds)
         if not_modified is not None:
@@ -60,7 +58,7 @@ def public_page(view):
         # is a miss (invalidation stays exact).
         cached = freshness.local.get(version, key) if in_process else None
         if cached is None:
-            cached = cache.get(key) if conditional or in_process else found.get(key)
+            cached = cache.get(key) if conditional or in_process else found
             if cached is not None and in_process and cached[0] == version:
                 freshness.local.set(version, key, cached)
         if cached is not None and cached[0] == version:

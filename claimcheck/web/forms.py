@@ -1,8 +1,8 @@
 """Forms of the public site."""
 
 from django import forms
-from django.core.cache import cache
 
+from claimcheck.accounts import ratelimits
 from claimcheck.accounts.lockout import client_ip
 
 REQUESTS_PER_HOUR = 5
@@ -19,15 +19,10 @@ def client_address(request):
 
 
 def check_request_allowed(request):
-    """Count this address's requests in the shared cache; raise RateLimited over the limit."""
+    """Count this address's requests where every worker sees them (accounts.ratelimits);
+    raise RateLimited over the limit."""
     key = f"check-request-limit:{client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > REQUESTS_PER_HOUR:
+    if not ratelimits.hit(key, limit=REQUESTS_PER_HOUR, window=3600, fail_open=False).allowed:
         raise RateLimited(
             f"You have sent {REQUESTS_PER_HOUR} requests in the last hour. Please try again "
             "later; we read every one."
@@ -84,15 +79,12 @@ COPY_CHECK_WINDOW = 600  # seconds
 
 def copy_check_allowed(request):
     """Checking pasted copy costs CPU: at most COPY_CHECKS_PER_WINDOW per address in ten
-    minutes, counted in the shared cache like check requests; raise RateLimited over it."""
+    minutes, counted like check requests; raise RateLimited over it."""
     key = f"copy-check-limit:{client_address(request)}"
-    cache.add(key, 0, timeout=COPY_CHECK_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=COPY_CHECK_WINDOW)
-        count = 1
-    if count > COPY_CHECKS_PER_WINDOW:
+    hit = ratelimits.hit(
+        key, limit=COPY_CHECKS_PER_WINDOW, window=COPY_CHECK_WINDOW, fail_open=False
+    )
+    if not hit.allowed:
         raise RateLimited(
             f"You have checked {COPY_CHECKS_PER_WINDOW} texts in the last ten minutes. "
             "Please wait a few minutes and try again."

@@ -1,5 +1,5 @@
 """The open-data page and its download: the dump of claimcheck/claims/opendata.py as a zip,
-built once per content version (claims.freshness) and then served from the cache."""
+built once per content version (freshness) and then served from the cache."""
 
 import hashlib
 
@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_GET
 
-from claimcheck import rubric
-from claimcheck.claims import freshness, opendata
+from claimcheck import freshness, rubric
+from claimcheck.claims import opendata
 
 from .caching import MAX_AGE, public_page
 

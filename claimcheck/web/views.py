@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from claimcheck import rubric
-from claimcheck.claims import claimreview, copycheck, freshness, selectors, services
+from claimcheck import freshness, rubric
+from claimcheck.claims import claimreview, copycheck, selectors, services
 from claimcheck.claims import search as search_engine
 from claimcheck.rubric import tables
 

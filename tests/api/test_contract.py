@@ -163,7 +163,7 @@ def test_description_is_valid_with_no_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_routed_api_path_is_described_and_vice_versa(api):
+def test_every_routed_api_path_is_described_and_vice_versa(api, db):  # db: the rate limit
     from django.urls import get_resolver
 
     described = set(
@@ -186,7 +186,7 @@ def test_every_routed_api_path_is_described_and_vice_versa(api):
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
-def test_interactive_docs_load_nothing_from_another_site(api, path):
+def test_interactive_docs_load_nothing_from_another_site(api, path, db):  # db: the rate limit
     response = api.get(path)
     assert response.status_code == 200
     html = response.content.decode()

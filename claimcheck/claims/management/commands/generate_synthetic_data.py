@@ -21,8 +21,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from claimcheck import rubric
-from claimcheck.claims import freshness
+from claimcheck import freshness, rubric
 from claimcheck.claims.models import (
     Claim,
     Concern,

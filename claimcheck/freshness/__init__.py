@@ -1,20 +1,28 @@
 """The content version: one number that changes whenever anything public may have changed.
 
 Pages and API reads derive their ETag, Last-Modified and cache keys from it, so a published
-change is visible on the next request. It lives in the shared cache (Redis in production,
-so every worker sees the same value); if the cache loses it, a new value is taken, which only
-costs a round of cache misses.
+change is visible on the next request. It must be one value for every process of an install
+(web workers, management commands, a shell), or a worker keeps serving what another process
+has retracted. Where it lives:
 
-With Redis, each worker process also keeps its own copy, pushed to it over Redis pub/sub
-(`Watcher`): a new version is announced when the change commits, and every subscribed
-worker re-reads the shared value. Reading the version then costs no round trip, and rendered
-pages, answers and documents can be kept in the process too (`local`), keyed by version. The
-window in which another worker still serves the previous version is the announcement's
-delivery time (well under a millisecond on one host; bench/README.md). Whenever a worker is
-not subscribed (Redis down, reconnecting, `CONTENT_VERSION_PUSH=0`) it reads the shared value
-on every request as before, and keeps nothing in the process.
+- **Without Redis** (the embedded default, and PostgreSQL without REDIS_URL): in the database,
+  one row of `freshness.ContentVersion`, read with one primary-key query at most once per
+  request (`RequestScope` keeps it for the rest of that request) and moved after every
+  committed change. Everything keyed by it (pages, answers and documents in the per-process
+  cache, the copy checker's index, the open-data zip) is therefore revalidated on every
+  request, whichever process made the change.
+- **With Redis**: in the shared cache. If the cache loses it, a new value is taken, which
+  only costs a round of cache misses. Each worker process also keeps its own copy, pushed to
+  it over Redis pub/sub (`Watcher`): a new version is announced when the change commits, and
+  every subscribed worker re-reads the shared value. Reading the version then costs no round
+  trip, and rendered pages, answers and documents can be kept in the process too (`local`),
+  keyed by version. The window in which another worker still serves the previous version is
+  the announcement's delivery time (well under a millisecond on one host; bench/README.md).
+  Whenever a worker is not subscribed (Redis down, reconnecting, `CONTENT_VERSION_PUSH=0`) it
+  reads the shared value on every request as before, and keeps nothing in the process.
 """
 
+import contextvars
 import logging
 import os
 import threading
@@ -24,12 +32,17 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
+from django.db import connections, router, transaction
 
 logger = logging.getLogger(__name__)
 
 KEY = "claimcheck:content-version"
 CHANNEL = "claimcheck:content-version:changed"
+
+
+def in_redis():
+    """Whether the version lives in the shared cache (Redis) rather than the database."""
+    return isinstance(caches["default"], RedisCache)
 
 
 def _shared():
@@ -42,10 +55,63 @@ def _shared():
     return value
 
 
+# Within a request, the database version is read once: a one-item list while a request is
+# being answered (RequestScope), None outside requests (commands and shells read every time).
+_scope = contextvars.ContextVar("claimcheck_content_version", default=None)
+
+
+class RequestScope:
+    """Middleware (first in the stack): the database version is read at most once per
+    request, however many caches ask for it, and a change the request commits moves it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _scope.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _scope.reset(token)
+
+
+def _database_alias():
+    from .models import ContentVersion
+
+    return router.db_for_write(ContentVersion)
+
+
+def _stored():
+    """The version in the database, creating its row if it is missing (a flushed database)."""
+    from .models import ContentVersion
+
+    connection = connections[_database_alias()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM freshness_contentversion WHERE id = 1")
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    version, _ = ContentVersion.objects.using(connection.alias).get_or_create(
+        id=1, defaults={"value": time.time_ns()}
+    )
+    return version.value
+
+
+def _in_database():
+    held = _scope.get()
+    if held is None:
+        return _stored()
+    if held[0] is None:
+        held[0] = _stored()
+    return held[0]
+
+
 def current():
     """The current version, an integer of nanoseconds since the epoch."""
-    pushed = watcher.get()
-    return pushed if pushed is not None else _shared()
+    if not in_redis():
+        return _in_database()
+    pushed_version = watcher.get()
+    return pushed_version if pushed_version is not None else _shared()
 
 
 def bump():
@@ -53,15 +119,55 @@ def bump():
     transaction.on_commit(_new_version)
 
 
+def bump_now():
+    """Start a new version at once (outside any transaction: an operator's or a script's)."""
+    _new_version()
+
+
 def _new_version():
+    if not in_redis():
+        _move_stored()
+        return
     value = time.time_ns()
     cache.set(KEY, value, timeout=None)
     watcher.announce(value)
 
 
+def _move_stored():
+    """Move the database version past both its old value and the clock, so it only grows
+    (Last-Modified stays monotonic even if the clock steps back)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Greatest
+
+    from .models import ContentVersion
+
+    alias = _database_alias()
+    now = time.time_ns()
+    moved = ContentVersion.objects.using(alias).filter(id=1)
+    if not moved.update(value=Greatest(F("value") + 1, Value(now))):
+        ContentVersion.objects.using(alias).get_or_create(id=1, defaults={"value": now})
+    held = _scope.get()
+    if held is not None:
+        held[0] = None  # this request reads the new version on its next look
+
+
 def on_content_saved(sender, **kwargs):
     """Signal receiver: invalidation is the only thing signals do here (STYLE.md)."""
     bump()
+
+
+def version_and_cached(key):
+    """(version, the shared cache's value for `key` or None, whether `local` may be used):
+    for the page cache, which wants both. With Redis and no push, one round trip fetches the
+    version and the value together."""
+    if not in_redis():
+        return _in_database(), cache.get(key), False
+    pushed_version = watcher.get()
+    if pushed_version is not None:
+        return pushed_version, None, True
+    found = cache.get_many([KEY, key])
+    version = found.get(KEY) or _shared()
+    return version, found.get(key), False
 
 
 class Watcher:
@@ -241,7 +347,7 @@ local = LocalCache()
 
 def pushed():
     """The version when this process holds it by push (so `local` may be used), else None."""
-    return watcher.get()
+    return watcher.get() if in_redis() else None
 
 
 DOCUMENT_TIMEOUT = 600  # seconds a document stays in the shared cache at most
@@ -249,10 +355,10 @@ DOCUMENT_TIMEOUT = 600  # seconds a document stays in the shared cache at most
 
 def _version():
     """(current version, whether it is pushed to this process, so `local` may be used)."""
-    pushed_version = watcher.get()
+    pushed_version = pushed()
     if pushed_version is not None:
         return pushed_version, True
-    return _shared(), False
+    return current(), False
 
 
 def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
