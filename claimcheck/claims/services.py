@@ -12,8 +12,9 @@ import dataclasses
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claimcheck import rubric
@@ -102,6 +103,37 @@ def _require_edit(instance, *, by, changed=None):
             "This claim is published: only a reviewer can change it or its evidence. "
             "Retract it first, or ask a reviewer.",
         )
+    elif _published_claims_depend_on(instance):
+        roles.require(
+            by,
+            roles.PUBLISH,
+            f"A published claim's rating depends on this {instance._meta.verbose_name}: only "
+            "a reviewer can change it.",
+        )
+
+
+def _published_claims_depend_on(instance):
+    """Whether an existing source, subject, checklist item, regulatory record or safety signal
+    is a rating input of some published claim (so the public page shows it, and the next
+    re-rate takes it in)."""
+    if instance._state.adding or instance.pk is None:
+        return False
+    published = Claim.objects.filter(status="published")
+    if isinstance(instance, Source):
+        published = published.filter(evidence__source=instance)
+    elif isinstance(instance, Subject):
+        published = published.filter(subject=instance)
+    elif isinstance(instance, TransparencyItem):
+        published = published.filter(subject_id=instance.subject_id)
+    elif isinstance(instance, RegulatoryRecord):
+        published = published.filter(
+            Q(regulatory_records=instance) | Q(subject_id=instance.subject_id)
+        )
+    elif isinstance(instance, SafetySignal):
+        published = published.filter(subject__safety_signals=instance)
+    else:
+        return False
+    return published.exists()
 
 
 def _owning_claim(instance):
@@ -285,6 +317,17 @@ def evidence_unlink(*, by, link):
     link.delete()
 
 
+def _lock(claim):
+    """Lock the claim's row for this transaction, then re-read it: two reviewers acting at
+    once are serialised, and the second sees what the first committed (its checks then refuse
+    a repeated retract, publish or submission). The lock takes no join: PostgreSQL re-checks a
+    locked row of a join against the statement's old snapshot, which hides a rating the first
+    transaction has just written."""
+    list(Claim.objects.select_for_update().filter(pk=claim.pk).values_list("pk", flat=True))
+    claim.refresh_from_db()
+    return claim
+
+
 def _snapshot(rating):
     return (rating.verdict, rating.score) if rating else ("", None)
 
@@ -307,11 +350,8 @@ def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
     inputs hash or the rubric version differ from the current rating's. Returns the current
     rating afterwards.
     """
-    claim = (
-        Claim.objects.select_for_update(of=("self",))
-        .select_related("subject", "current_rating")
-        .get(pk=claim.pk)
-    )
+    _lock(claim)
+    claim = Claim.objects.select_related("subject", "current_rating").get(pk=claim.pk)
     if claim.status == "published":
         roles.require(by, roles.PUBLISH)
     else:
@@ -369,6 +409,7 @@ def _history(*, claim, kind, old, new, by, reason):
 @transaction.atomic
 def claim_submit_for_review(*, claim, by):
     roles.require(by, "claims.change_claim")
+    claim = _lock(claim)
     if claim.status not in ("draft", "retracted"):
         raise ValidationError(
             f"Only a draft or retracted claim can be submitted for review; "
@@ -384,6 +425,7 @@ def claim_submit_for_review(*, claim, by):
 def claim_publish(*, claim, by, reviewer):
     """Publish a reviewed claim under a named reviewer, with a rating of its current inputs."""
     roles.require(by, roles.PUBLISH)
+    claim = _lock(claim)
     if claim.status != "in_review":
         raise ValidationError(
             f"Only a claim in review can be published; this one is "
@@ -422,6 +464,7 @@ def claim_publish(*, claim, by, reviewer):
 @transaction.atomic
 def claim_retract(*, claim, by, reason):
     roles.require(by, roles.PUBLISH)
+    claim = _lock(claim)
     if claim.status != "published":
         raise ValidationError("Only a published claim can be retracted.")
     if not reason.strip():
@@ -451,11 +494,8 @@ def claim_override(*, claim, by, verdict, reason):
     The reason is public: pages and the API show it next to the computed verdict, and on a
     published claim the change enters the verdict history."""
     roles.require(by, roles.OVERRIDE)
-    claim = (
-        Claim.objects.select_for_update(of=("self",))
-        .select_related("current_rating")
-        .get(pk=claim.pk)
-    )
+    _lock(claim)
+    claim = Claim.objects.select_related("current_rating").get(pk=claim.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"override_reason": "Say publicly why the verdict is overridden."})
@@ -551,16 +591,7 @@ def staff_save(*, instance, by, changed=None):
     validated, attributed, and on an update only the changed fields are written. Workflow
     fields are not editable there; they change through the workflow services above."""
     _require_edit(instance, by=by, changed=changed)
-    if isinstance(instance, Claim) and (
-        changed is None or {"current_rating", "override_verdict"} & set(changed)
-    ):
-        # A revert from the admin may restore an old rating or override: keep what is shown
-        # in step with them.
-        shown = _shown(override=instance.override_verdict, rating=instance.current_rating)
-        for name, value in shown.items():
-            if getattr(instance, name) != value:
-                setattr(instance, name, value)
-                changed = None if changed is None else [*changed, name]
+    _refuse_service_fields(instance)
     instance.full_clean()
     _attribute(instance, by=by)
     if instance._state.adding or changed is None:
@@ -574,6 +605,46 @@ def staff_save(*, instance, by, changed=None):
     return instance
 
 
+def _service_fields(model):
+    """Fields that only services set (`editable=False`, STYLE.md): a claim's workflow fields
+    (status, reviewer, dates, retraction reason, current rating, override, shown verdict and
+    score), a check request's decision, and the like."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.editable
+        and not f.primary_key
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
+
+
+def _refuse_service_fields(instance):
+    """A form save (an admin change page, an inline, a History revert) may not move a field
+    that only the services set: whatever the form or the old version carries, workflow state
+    changes through the workflow actions, which check their own rights and write history."""
+    fields = _service_fields(type(instance))
+    if not fields:
+        return
+    if instance._state.adding:
+        moved = [
+            f.name
+            for f in fields
+            if not callable(f.default) and getattr(instance, f.attname) != f.get_default()
+        ]
+    else:
+        stored = (
+            type(instance)._base_manager.filter(pk=instance.pk).values(*[f.attname for f in fields])
+        ).first() or {}
+        moved = [f.name for f in fields if getattr(instance, f.attname) != stored.get(f.attname)]
+    if moved:
+        raise PermissionDenied(
+            f"{', '.join(sorted(moved))} change only through the workflow actions (submit, "
+            "publish, retract, re-rate, override, moderate), never by editing or reverting. "
+            "Revert the text first, then use the action."
+        )
+
+
 @transaction.atomic
 def staff_delete(*, instance, by):
     meta = instance._meta
@@ -582,6 +653,12 @@ def staff_delete(*, instance, by):
     if claim is not None and claim.status == "published":
         roles.require(
             by, roles.PUBLISH, "Retract a published claim before deleting it or its parts."
+        )
+    if _published_claims_depend_on(instance):
+        roles.require(
+            by,
+            roles.PUBLISH,
+            "A published claim's rating depends on this: only a reviewer can delete it.",
         )
     _attribute(instance, by=by)
     instance.delete()

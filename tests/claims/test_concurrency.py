@@ -1,0 +1,78 @@
+"""Concurrent workflow actions on PostgreSQL, with real connections (issue #14, F6): two
+reviewers acting on one claim at the same moment make one state change and one history row."""
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from claimcheck.claims import services
+from claimcheck.claims.models import Claim, VerdictChange
+
+from ..concurrency import race
+from ..factories import EvidenceLinkFactory, ReviewerFactory
+
+POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not POSTGRES, reason="row locks: CI's PostgreSQL pass runs these"),
+]
+
+
+@pytest.fixture
+def published(system_user):
+    link = EvidenceLinkFactory(source__participants=120)
+    claim = services.claim_submit_for_review(claim=link.claim, by=system_user)
+    return services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
+
+
+def _twice(published, action):
+    """Run `action(claim)` twice at once, each with its own copy of the claim as read before
+    the other wrote (as two admin requests would)."""
+    first, second = Claim.objects.get(pk=published.pk), Claim.objects.get(pk=published.pk)
+    return race("claims_claim", published.pk, lambda: action(first), lambda: action(second))
+
+
+def _outcome(results):
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(e, ValidationError) for e in errors), errors
+    return len(results) - len(errors), len(errors)
+
+
+def test_two_retracts_at_once_retract_once(published):
+    by = services.system_user()
+    results = _twice(
+        published, lambda c: services.claim_retract(claim=c, by=by, reason="Withdrawn.")
+    )
+    assert _outcome(results) == (1, 1)
+    assert VerdictChange.objects.filter(claim=published, kind="retracted").count() == 1
+
+
+def test_two_rerates_at_once_write_one_rating_change(published):
+    by = services.system_user()
+    EvidenceLinkFactory(claim=published, source__participants=400)  # a new input to rate
+    before = VerdictChange.objects.filter(claim=published).count()
+    _twice(published, lambda c: services.claim_rerate(claim=c, by=by, reason="New trial."))
+    changes = VerdictChange.objects.filter(claim=published).order_by("id")
+    assert changes.count() == before + 1
+    assert changes.last().old_verdict != ""
+
+
+def test_two_publishes_at_once_publish_once(published):
+    by = services.system_user()
+    services.claim_retract(claim=published, by=by, reason="Withdrawn.")
+    services.claim_submit_for_review(claim=Claim.objects.get(pk=published.pk), by=by)
+    reviewer = ReviewerFactory()
+    results = _twice(published, lambda c: services.claim_publish(claim=c, by=by, reviewer=reviewer))
+    assert _outcome(results) == (1, 1)
+    kinds = list(VerdictChange.objects.filter(claim=published).values_list("kind", flat=True))
+    assert kinds.count("published") == 2  # the first publication and this one, once
+
+
+def test_two_submissions_at_once_submit_once(system_user):
+    claim = EvidenceLinkFactory().claim
+    results = _twice(
+        claim, lambda c: services.claim_submit_for_review(claim=c, by=services.system_user())
+    )
+    assert _outcome(results) == (1, 1)
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
