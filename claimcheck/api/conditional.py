@@ -15,9 +15,11 @@ stale one is refused with 412 before anything is written.
 import hashlib
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
@@ -173,14 +175,34 @@ def _precondition_failed():
 
 
 def require_if_match(request, current_etag):
-    """For an update: 428 without If-Match, 412 unless it names the current ETag."""
+    """For an update: 428 without If-Match (or with `*`, which guards against nothing here:
+    the resource exists), 412 unless it names the current ETag."""
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired()
     if header.strip() == "*":
-        return
+        raise PreconditionRequired(
+            "If-Match: * does not stop a concurrent change from being overwritten: send the "
+            "ETag you last read."
+        )
     if current_etag not in parse_etags(header):
         raise PreconditionFailed()
+
+
+@contextmanager
+def write_if_match(request, model, pk, current_etag, *, required=True):
+    """Check If-Match at the write, not before it: lock the row, compute its current ETag
+    inside the lock (`current_etag()`), check the header against it, and let the caller write
+    in the same transaction. Of two writers holding one ETag, the second waits for the first,
+    then sees the new ETag and gets 412; nothing is overwritten. `required=False` is for a
+    create under an existing resource, where If-Match is optional but honoured."""
+    with transaction.atomic():
+        list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+        if required:
+            require_if_match(request, current_etag())
+        else:
+            check_if_match(request, current_etag())
+        yield
 
 
 def check_if_match(request, current_etag):

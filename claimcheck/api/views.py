@@ -97,6 +97,15 @@ class WriteView(ApiView):
     throttle_classes = [ClientRateThrottle, WriteRateThrottle]
     write_permission = None
 
+    def claim_if_match(self, request, slug, claim, *, required=True):
+        """The claim's If-Match checked at the write (conditional.write_if_match): its detail
+        re-read under the row lock, as this caller sees it."""
+
+        def current():
+            return conditional.etag_of(rep.claim_detail(_visible_claim(request, slug), self.urls))
+
+        return conditional.write_if_match(request, Claim, claim.pk, current, required=required)
+
     def answer(self, data, *, status=200, location=None):
         response = Response(data, status=status)
         response["ETag"] = conditional.etag_of(data)
@@ -437,7 +446,10 @@ class ClaimUpdate(WriteView):
         )
         data = inputs.ClaimUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.claim_upsert(by=request.user, slug=claim.slug, fields=dict(data.validated_data))
+        with self.claim_if_match(request, slug, claim):
+            services.claim_upsert(
+                by=request.user, slug=claim.slug, fields=dict(data.validated_data)
+            )
         detail = selectors.api_claim_detail(slug=slug, include_unpublished=True)
         return self.answer(rep.claim_detail(detail, self.urls))
 
@@ -465,7 +477,8 @@ class ClaimSubmit(WriteView):
         conditional.require_if_match(
             request, conditional.etag_of(rep.claim_detail(detail, self.urls))
         )
-        services.claim_submit_for_review(claim=claim, by=request.user)
+        with self.claim_if_match(request, slug, claim):
+            services.claim_submit_for_review(claim=claim, by=request.user)
         detail = selectors.api_claim_detail(slug=slug, include_unpublished=True)
         return self.answer(rep.claim_detail(detail, self.urls))
 
@@ -527,9 +540,12 @@ class EvidenceCreate(WriteView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         source = fields.pop("source")
-        if EvidenceLink.objects.filter(claim=claim, source=source).exists():
-            raise ValidationError({"source": ["This source is already linked; PATCH the link."]})
-        services.evidence_link(by=request.user, claim=claim, source=source, fields=fields)
+        with self.claim_if_match(request, slug, claim, required=False):
+            if EvidenceLink.objects.filter(claim=claim, source=source).exists():
+                raise ValidationError(
+                    {"source": ["This source is already linked; PATCH the link."]}
+                )
+            services.evidence_link(by=request.user, claim=claim, source=source, fields=fields)
         detail = selectors.api_claim_detail(slug=slug, include_unpublished=True)
         return self.answer(rep.claim_detail(detail, self.urls), status=201)
 
@@ -557,9 +573,10 @@ class EvidenceUpdate(WriteView):
         )
         data = inputs.EvidenceUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.evidence_link(
-            by=request.user, claim=claim, source=link.source, fields=dict(data.validated_data)
-        )
+        with self.claim_if_match(request, slug, claim):
+            services.evidence_link(
+                by=request.user, claim=claim, source=link.source, fields=dict(data.validated_data)
+            )
         detail = selectors.api_claim_detail(slug=slug, include_unpublished=True)
         return self.answer(rep.claim_detail(detail, self.urls))
 
@@ -760,9 +777,13 @@ class SourceUpdate(WriteView):
         conditional.require_if_match(request, conditional.etag_of(rep.source(source, self.urls)))
         data = inputs.SourceInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        source = services.source_upsert(
-            by=request.user, lookup={"pk": source.pk}, fields=dict(data.validated_data)
-        )
+        current = _source_queryset(request).filter(pk=pk)
+        with conditional.write_if_match(
+            request, Source, pk, lambda: conditional.etag_of(rep.source(current.get(), self.urls))
+        ):
+            source = services.source_upsert(
+                by=request.user, lookup={"pk": source.pk}, fields=dict(data.validated_data)
+            )
         return self.answer(rep.source(source, self.urls))
 
 
