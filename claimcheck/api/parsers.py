@@ -31,6 +31,9 @@ class StrictJSONParser(JSONParser):
     bounded nesting."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as error:  # the decoder recursed past Python's limit
+            raise ParseError("The JSON body is nested too deeply.") from error
         _check(data)
         return data

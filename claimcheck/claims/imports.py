@@ -385,6 +385,8 @@ _SKIP = object()  # an empty true/false cell: the field is not given
 
 def _value(column, raw, *, from_csv=False):
     """A typed value from a CSV cell (text) or a JSON value; _SKIP for an empty boolean."""
+    if isinstance(raw, str) and "\x00" in raw:
+        raise ValueError("contains a NUL character, which no field accepts")
     if from_csv:
         raw = opendata.csv_unescape(raw)
         stripped = raw.strip()

@@ -1,6 +1,7 @@
 """Public HTML pages: thin views, one selector call each, cached for anonymous readers."""
 
 import json
+import sys
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from claimcheck.claims import claimreview, copycheck, selectors, services
 from claimcheck.claims import search as search_engine
 from claimcheck.rubric import tables
 
-from . import highlight
+from . import highlight, middleware
 from .caching import public_page
 from .forms import (
     CheckRequestForm,
@@ -277,4 +278,9 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """Django's 500 handler, also reached when middleware fails before any view: a database
+    outage there (a session or a signed-in user being loaded) is the friendly 503."""
+    error = sys.exc_info()[1]
+    if isinstance(error, middleware.UNAVAILABLE):
+        return middleware.database_unavailable(request, error)
     return render(request, "500.html", status=500)

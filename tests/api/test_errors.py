@@ -164,3 +164,17 @@ def test_html_is_never_served_even_when_asked_for(api, published_claim):
     assert response["Content-Type"] == "application/json"
     response = api.get("/api/v1/claims/?format=api")
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/check/", '{"text": ' + "[" * 5000 + "]" * 5000 + "}"),
+        ("/api/v1/check/", '{"text": ' + "[" * 100_000),
+        ("/api/v1/check-requests/", '{"a":' * 3000 + "1" + "}" * 3000),
+    ],
+)
+def test_deeply_nested_json_is_a_400_not_a_recursion_error(api, path, body):
+    response = api.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "The JSON body is nested too deeply."

@@ -160,3 +160,33 @@ def test_database_outage_answers_503_fast_keeps_cached_pages_and_recovers_withou
         time.sleep(0.2)
     assert status == 200, "not recovered within 10 s of the database returning"
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_visitor_with_a_session_cookie_gets_the_503_page_too(
+    client, database_behind_proxy, django_user_model, staff_login
+):
+    """The session, the signed-in user and the two-factor device are read by middleware
+    before any view runs: an outage there is the same friendly 503, not a 500 (F5)."""
+    staff = django_user_model.objects.create_superuser("boss", "boss@example.org", "x" * 16)
+    staff_login(client, staff)
+    # As a server answers: an exception becomes the handler's response (the test client
+    # would otherwise raise it to the test).
+    client.raise_request_exception = False
+    stale = Browser(type(client)(raise_request_exception=False))
+    stale.client.cookies["sessionid"] = "no-such-session-key-0123456789abcdef"
+    signed_in = Browser(client)
+    assert signed_in.get("/search/?q=zz").status_code == 200
+
+    database_behind_proxy.cut()
+    for browser, url in ((stale, "/search/?q=zz"), (signed_in, "/search/?q=zz")):
+        response = browser.get(url)
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == "30"
+    admin = signed_in.get("/admin/")
+    assert admin.status_code == 503
+    api = Browser(type(client)(raise_request_exception=False))
+    api.client.cookies["sessionid"] = "no-such-session-key-0123456789abcdef"
+    answer = api.get("/api/v1/claims/")
+    assert answer.status_code == 503
+    assert answer.json()["error"]["code"] == "service_unavailable"
+    database_behind_proxy.start()

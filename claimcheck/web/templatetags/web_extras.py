@@ -21,3 +21,12 @@ def highlight(text, terms):
     )
     # The input is escaped above and only <mark> is added, so the result is safe.
     return mark_safe(pattern.sub(r"<mark>\g<0></mark>", escaped))  # noqa: S308
+
+
+@register.filter
+def outbound(url):
+    """A stored link, if it is an http or https address; else "" (the template then shows no
+    link). Every input path already refuses other schemes; this holds for rows written any
+    other way too (a database restore, a raw SQL fix)."""
+    value = str(url or "").strip()
+    return value if value.lower().startswith(("https://", "http://")) else ""
