@@ -51,7 +51,14 @@ MIDDLEWARE = [
     "claimcheck.freshness.RequestScope",  # the content version read at most once per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Response headers for every answer, the outage page included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "claimcheck.web.csp.CSPMiddleware",  # django-csp, usual policy built once (web/csp.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Above everything that reads the session or the user from the database, so an outage is
+    # the friendly 503 for signed-in visitors too.
+    "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
+    "claimcheck.web.middleware.RefuseNulMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,9 +66,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "claimcheck.accounts.middleware.StaffSessionTimeoutMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "claimcheck.web.csp.CSPMiddleware",  # django-csp, usual policy built once (web/csp.py)
-    "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
@@ -92,6 +96,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every request reads the content version, so each worker keeps its connection (opening
+    # one costs more than the read: measured in bench/README.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # Several processes share the embedded file (gunicorn workers, commands): WAL lets readers
     # run beside a writer, IMMEDIATE takes the write lock when a transaction starts (so two
     # writers queue instead of failing with "database is locked"), and a writer waits up to
@@ -249,6 +256,10 @@ AXES_VERBOSE = False  # no start-up banner on every command; failures are still 
 
 # REST API (claimcheck/api). Default deny: every view names its permission. JSON only; the
 # browsable API only with DEBUG. Throttles count in the default cache (Redis in production).
+# Check requests per client address and hour, through the site's form and the API together
+# (one counter: accounts/ratelimits.py).
+CHECK_REQUEST_RATE = env.str("CHECK_REQUEST_RATE", default="5/hour")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "claimcheck.api.authentication.ApiKeyAuthentication",
@@ -267,7 +278,7 @@ REST_FRAMEWORK = {
         "api_key": env.str("API_RATE_KEY", default="600/min"),
         "staff": env.str("API_RATE_KEY", default="600/min"),
         "write": env.str("API_RATE_WRITE", default="120/hour"),
-        "check_request": "10/hour",
+        "check_request": CHECK_REQUEST_RATE,
         # POST /api/v1/check/ (copy checking costs CPU): per key, account or address.
         "copy_check": env.str("API_RATE_COPY_CHECK", default="20/min"),
     },

@@ -46,6 +46,20 @@ class Hit:
         return max(1, math.ceil(self.reset_in))
 
 
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate):
+    """(limit, window seconds) of a rate written as DRF writes them: "5/hour", "60/min"."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period[0]]
+
+
+def check_request_key(address):
+    """The one counter of check requests per client address, whichever interface they use."""
+    return f"check-request:{address}"
+
+
 def hit(key, *, limit, window, fail_open=True):
     """Count one request against `key` (at most `limit` per `window` seconds)."""
     backend = caches["default"]

@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from claimcheck.accounts import ratelimits
+from claimcheck.accounts.lockout import client_ip
 
 from .permissions import acting_key
 
@@ -91,12 +92,16 @@ class WriteRateThrottle(_DynamicScopeThrottle):
 
 
 class CheckRequestThrottle(_DynamicScopeThrottle):
-    """Anonymous check requests: per client address, so the queue cannot be flooded."""
+    """Check requests: per client address, so the queue cannot be flooded; one counter with
+    the site's request form, so the two interfaces do not add up."""
 
     def choose(self, request, view):
         if request.method != "POST":
             return None
-        return "check_request", self.get_ident(request)
+        return "check_request", client_ip(request) or "unknown"
+
+    def counter_key(self, ident):
+        return ratelimits.check_request_key(ident)  # shared with the site's form
 
 
 class CopyCheckThrottle(_DynamicScopeThrottle):

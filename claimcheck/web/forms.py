@@ -1,11 +1,10 @@
 """Forms of the public site."""
 
 from django import forms
+from django.conf import settings
 
 from claimcheck.accounts import ratelimits
 from claimcheck.accounts.lockout import client_ip
-
-REQUESTS_PER_HOUR = 5
 
 
 class RateLimited(Exception):
@@ -19,13 +18,14 @@ def client_address(request):
 
 
 def check_request_allowed(request):
-    """Count this address's requests where every worker sees them (accounts.ratelimits);
-    raise RateLimited over the limit."""
-    key = f"check-request-limit:{client_address(request)}"
-    if not ratelimits.hit(key, limit=REQUESTS_PER_HOUR, window=3600, fail_open=False).allowed:
+    """Count this address's requests where every worker sees them, in the same counter as the
+    API's (accounts.ratelimits); raise RateLimited over the limit."""
+    limit, window = ratelimits.parse_rate(settings.CHECK_REQUEST_RATE)
+    key = ratelimits.check_request_key(client_address(request))
+    if not ratelimits.hit(key, limit=limit, window=window, fail_open=False).allowed:
         raise RateLimited(
-            f"You have sent {REQUESTS_PER_HOUR} requests in the last hour. Please try again "
-            "later; we read every one."
+            f"You have sent {limit} requests in the last hour. Please try again later; we "
+            "read every one."
         )
 
 

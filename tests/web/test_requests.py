@@ -86,3 +86,28 @@ def test_prefilled_claim_from_a_search_link(client):
 def test_unknown_request_id_is_404(client):
     assert client.get("/requests/7d5f1b8e-0000-4000-8000-000000000000/").status_code == 404
     assert client.get("/requests/not-a-uuid/").status_code == 404
+
+
+def test_the_form_and_the_api_share_one_limit_per_address(client, settings):
+    """Five an hour per address, whichever interface sends them (one counter)."""
+    from rest_framework.test import APIClient
+
+    settings.CHECK_REQUEST_RATE = "5/hour"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "check_request": "5/hour",
+        },
+    }
+    for i in range(3):
+        form = client.post("/requests/new/", {**VALID, "claim_text": f"Claim {i} heals"})
+        assert form.status_code == 302
+    api = APIClient()
+    sent = [
+        api.post("/api/v1/check-requests/", {"claim_text": f"API claim {i}"}).status_code
+        for i in range(3)
+    ]
+    assert sent == [201, 201, 429]
+    assert client.post("/requests/new/", {**VALID, "claim_text": "Once more"}).status_code == 429
+    assert CheckRequest.objects.count() == 5
