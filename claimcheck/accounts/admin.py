@@ -1,10 +1,13 @@
-"""API keys are created here: the full key is shown once, in a message, then only its prefix."""
+"""API keys and two-factor enrollment codes are issued here: each is shown once, in a message,
+then only its record."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import ApiKey
+from . import services, two_factor
+from .models import ApiKey, EnrollmentCode
 
 
 @admin.register(ApiKey)
@@ -66,3 +69,53 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
         for key in queryset:
             services.api_key_revoke(by=request.user, key=key)
         self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
+
+
+class EnrollmentCodeForm(forms.ModelForm):
+    hours = forms.IntegerField(
+        min_value=1,
+        max_value=72,
+        initial=two_factor.ENROLLMENT_HOURS,
+        help_text="How long the code stays valid (it works once).",
+    )
+
+    class Meta:
+        model = EnrollmentCode
+        fields = ["user"]
+
+
+@admin.register(EnrollmentCode)
+class EnrollmentCodeAdmin(admin.ModelAdmin):
+    """Administrators issue the single-use code a staff member needs to set up their first
+    authenticator app; it is shown once, in a message. Codes are never edited."""
+
+    form = EnrollmentCodeForm
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at"]
+    list_select_related = ["user", "issued_by"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        try:
+            code, plaintext = two_factor.enrollment_code_issue(
+                user=obj.user, by=request.user, hours=form.cleaned_data["hours"]
+            )
+        except two_factor.TwoFactorError as error:
+            raise PermissionDenied(str(error)) from error
+        obj.pk, obj.issued_at, obj.expires_at = code.pk, code.issued_at, code.expires_at
+        self.message_user(
+            request,
+            f"Enrollment code for {obj.user.username}: {plaintext} (valid once, until "
+            f"{code.expires_at:%Y-%m-%d %H:%M} UTC). Give it to them out of band; it is not "
+            "shown again.",
+            messages.WARNING,
+        )

@@ -16,6 +16,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .models import BackupCodes, backup_code_hash
+
 
 def staff_2fa_required():
     return settings.STAFF_2FA_REQUIRED
@@ -37,11 +39,10 @@ class StaffOTPLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     otp_token = forms.CharField(
         label="Authenticator code",
         required=False,
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
-        ),
-        help_text="The 6-digit code your authenticator app shows for ClaimCheck.",
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "size": 22}),
+        help_text="The 6-digit code your authenticator app shows for ClaimCheck, or one of your "
+        "backup codes.",
     )
     otp_error_messages = {
         **OTPAuthenticationFormMixin.otp_error_messages,
@@ -61,8 +62,11 @@ class StaffOTPLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
     def _chosen_device(self, user):
         # Called inside clean_otp's transaction: lock the row so that two concurrent sign-ins
         # cannot both use the same code (the device records the last time step it accepted).
+        # A code shaped like a backup code (XXXX-XXXX-XXXX-XXXX) is checked against the
+        # account's backup codes instead, each usable once.
+        model = BackupCodes if backup_code_hash(self.cleaned_data.get("otp_token")) else TOTPDevice
         return (
-            TOTPDevice.objects.devices_for_user(user, confirmed=True)
+            model.objects.devices_for_user(user, confirmed=True)
             .select_for_update()
             .order_by("pk")
             .first()

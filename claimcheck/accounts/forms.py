@@ -6,6 +6,13 @@ from django import forms
 class EnrollSignInForm(forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
     password = forms.CharField(strip=False, widget=forms.PasswordInput)
+    code = forms.CharField(
+        label="Enrollment code",
+        max_length=40,
+        help_text="The single-use code an administrator issued for your account "
+        "(XXXX-XXXX-XXXX-XXXX).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 22}),
+    )
 
 
 class EnrollConfirmForm(forms.Form):

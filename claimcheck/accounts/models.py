@@ -1,8 +1,12 @@
 """API keys for third parties: hashed at rest, shown once, prefix visible, revocable."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
+from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
 
 KEY_SCHEME = "cc"  # keys read cc_<prefix>_<secret>
@@ -70,3 +74,89 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class EnrollmentCode(models.Model):
+    """A single-use, expiring code an administrator issues so that one staff member can set up
+    their first authenticator app: the password alone never enrolls one (a stolen password
+    would otherwise give both factors). Only the SHA-256 of the code is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollment_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    issued_at = models.DateTimeField(editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("issued_at")),
+                name="accounts_enrollmentcode_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self):
+        return f"enrollment code issued {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class BackupCodes(ThrottlingMixin, Device):
+    """A staff member's backup codes (django-otp device): ten single-use codes, shown once when
+    the authenticator app is set up, for signing in when the phone is lost. Stored hashed."""
+
+    def verify_token(self, token):
+        verify_allowed, _ = self.verify_is_allowed()
+        if not verify_allowed:
+            return False
+        digest = backup_code_hash(token)
+        used = (
+            self.codes.filter(code_hash=digest, used_at__isnull=True).update(used_at=now())
+            if digest
+            else 0
+        )
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+    def get_throttle_factor(self):
+        return 1
+
+    class Meta(Device.Meta):
+        verbose_name = "backup codes"
+        verbose_name_plural = "backup codes"
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodes, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "code_hash"], name="accounts_backupcode_unique_per_device"
+            ),
+        ]
+
+    def __str__(self):
+        return "used backup code" if self.used_at else "unused backup code"
+
+
+def backup_code_hash(token):
+    """The stored form of a backup or enrollment code: SHA-256 of its letters and digits,
+    upper-cased (dashes and spaces as typed do not matter). Codes carry 80 random bits, so a
+    fast hash suffices. None for something that cannot be a code."""
+    cleaned = "".join(ch for ch in (token or "") if ch.isalnum()).upper()
+    if len(cleaned) != CODE_LENGTH:
+        return None
+    return hashlib.sha256(cleaned.encode()).hexdigest()
+
+
+CODE_LENGTH = 16  # base32 characters: 80 random bits

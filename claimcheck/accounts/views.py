@@ -1,6 +1,7 @@
 """Staff two-factor enrollment: a staff member without an authenticator app proves their
-password, scans the secret into an app, and confirms it with the first code, which signs them
-in (both factors checked). Both steps live under the admin path.
+password and the enrollment code an administrator issued them, scans the secret into an app,
+and confirms it with the first code, which signs them in (both factors checked) and shows
+their backup codes once. Both steps live under the admin path.
 
 The password step goes through `authenticate(request, ...)`, so django-axes counts its failures
 and locks it out exactly like the admin login. Enrollment is refused to accounts that already
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
 from .forms import EnrollConfirmForm, EnrollSignInForm
+from .models import EnrollmentCode
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +43,17 @@ def totp_enroll(request):
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
         )
-        if user is None or not user.is_staff:
-            form.add_error(None, "Enter the username and password of a staff account.")
+        code = (
+            two_factor.enrollment_code_find(user=user, plaintext=form.cleaned_data["code"])
+            if user is not None and user.is_staff
+            else None
+        )
+        if code is None:
+            form.add_error(
+                None,
+                "Enter the username and password of a staff account, and the enrollment code "
+                "an administrator gave you for it (codes are single-use and expire).",
+            )
         else:
             try:
                 device = two_factor.totp_device_begin(user=user)
@@ -52,6 +63,7 @@ def totp_enroll(request):
                 request.session[ENROLL_SESSION_KEY] = {
                     "user": user.pk,
                     "device": device.pk,
+                    "code": code.pk,
                     "at": int(time.time()),
                 }
                 return redirect("accounts:totp-enroll-confirm")
@@ -61,11 +73,15 @@ def totp_enroll(request):
 
 
 def _enrolling_device(request):
-    """The unconfirmed device this browser is enrolling, if the password step was recent."""
+    """(The unconfirmed device this browser is enrolling, the enrollment code that allowed
+    it), if the password step was recent; else (None, None)."""
     state = request.session.get(ENROLL_SESSION_KEY)
     if not isinstance(state, dict) or time.time() - state.get("at", 0) > ENROLL_MAX_AGE:
-        return None
-    return (
+        return None, None
+    code = EnrollmentCode.objects.filter(pk=state.get("code"), user_id=state.get("user")).first()
+    if code is None:
+        return None, None
+    device = (
         TOTPDevice.objects.select_related("user")
         .filter(
             pk=state.get("device"),
@@ -76,18 +92,21 @@ def _enrolling_device(request):
         )
         .first()
     )
+    return (device, code) if device is not None else (None, None)
 
 
 @never_cache
 def totp_enroll_confirm(request):
-    device = _enrolling_device(request)
+    device, code = _enrolling_device(request)
     if device is None:
         request.session.pop(ENROLL_SESSION_KEY, None)
         return redirect("accounts:totp-enroll")
     form = EnrollConfirmForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            device = two_factor.totp_device_confirm(device=device, token=form.cleaned_data["token"])
+            device, backup = two_factor.totp_device_confirm(
+                device=device, token=form.cleaned_data["token"], enrollment=code
+            )
         except two_factor.TwoFactorError as error:
             form.add_error("token", str(error))
         else:
@@ -95,7 +114,13 @@ def totp_enroll_confirm(request):
             login(request, device.user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             logger.info("staff enrolled an authenticator user=%s", device.user_id)
-            return redirect("admin:index")
+            # Shown once, on this answer only (never cached, never stored in plain text).
+            return _render(
+                request,
+                "accounts/backup_codes.html",
+                title="Your backup codes",
+                codes=backup,
+            )
     return _render(
         request,
         "accounts/totp_enroll_confirm.html",

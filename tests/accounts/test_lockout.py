@@ -119,13 +119,15 @@ def test_the_enrollment_password_step_counts_and_is_locked_out_too(client, staff
     for _ in range(4):
         response = client.post(
             "/admin/2fa/setup/",
-            {"username": "curator", "password": "wrong-password"},
+            {"username": "curator", "password": "wrong-password", "code": "AAAA-BBBB-CCCC-DDDD"},
             REMOTE_ADDR="10.0.0.1",
         )
         assert response.status_code == 200
     fail(client, 1)  # the fifth, at the admin login: one count for both forms
     response = client.post(
-        "/admin/2fa/setup/", {"username": "curator", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+        "/admin/2fa/setup/",
+        {"username": "curator", "password": PASSWORD, "code": "AAAA-BBBB-CCCC-DDDD"},
+        REMOTE_ADDR="10.0.0.1",
     )
     assert response.status_code == 429
     assert "Too many sign-in attempts" in response.content.decode()
