@@ -153,3 +153,32 @@ def test_reviewer_is_required_to_publish(rated_claim, system_user):
         claim=Claim.objects.get(pk=rated_claim.pk), by=system_user, reviewer=ReviewerFactory()
     )
     assert Claim.objects.get(pk=rated_claim.pk).status == "published"
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"design": "rct", "population": "animal"}, "claims_source_design_population_consistent"),
+        ({"year": 1800}, "claims_source_year_range"),
+    ],
+)
+def test_a_check_the_database_refuses_is_a_validation_error_naming_it(
+    system_user, fields, constraint
+):
+    """Services leave check constraints to the database (one query fewer each, per save) and
+    turn its refusal into the ValidationError full_clean would give; nothing is written."""
+    base = {"title": "A trial", "design": "rct", "population": "human", "year": 2020}
+    with pytest.raises(ValidationError) as refused:
+        services.source_upsert(by=system_user, lookup={"pmid": "31234567"}, fields=base | fields)
+    assert constraint in " ".join(refused.value.messages)
+    assert not Source.objects.filter(pmid="31234567").exists()
+
+
+def test_an_import_row_breaking_a_check_is_a_row_error_not_a_crash(system_user):
+    from claimcheck.claims import imports
+
+    content = b"title,pmid,design,population,year\nA trial,31234567,rct,animal,2020\n"
+    report = imports.run("sources.csv", content, kind="sources", by=system_user, commit=True)
+    assert not report.committed
+    [row] = report.error_rows
+    assert "claims_source_design_population_consistent" in row.errors[0][1]
