@@ -59,6 +59,7 @@ MIDDLEWARE = [
     # the friendly 503 for signed-in visitors too.
     "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
     "claimcheck.web.middleware.RefuseNulMiddleware",
+    "claimcheck.web.middleware.BoundedUploadMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,8 +3,9 @@ a clear 400 for a NUL character in the address, which no filter can use."""
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -64,4 +65,28 @@ class RefuseNulMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if ("%00" in query or "\x00" in query) and not request.path.startswith("/api/"):
             return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")
+        return self.get_response(request)
+
+
+class BoundedUploadMiddleware:
+    """A multipart body (a file upload) larger than DATA_UPLOAD_MAX_MEMORY_SIZE is answered 413
+    before any of it is read: Django bounds other bodies that way itself, but streams uploaded
+    files to disk whatever their size, and checks a form's size limit only afterwards."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if limit is not None and length > limit:
+                return HttpResponse(
+                    f"The upload is larger than {limit // 1000} kB; nothing was read.",
+                    status=413,
+                    content_type="text/plain",
+                )
         return self.get_response(request)

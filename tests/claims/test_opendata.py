@@ -586,3 +586,15 @@ def test_the_csv_files_alone_round_trip_too(published, tmp_path, system_user):
     assert report.committed, report.lines()
     assert {row.where.split(" ")[0].rsplit(".", 1)[1] for row in report.rows} == {"csv"}
     assert _ratings() == before
+
+
+def test_an_upload_over_the_body_limit_is_a_413_before_it_is_read(admin_client, settings):
+    """The admin form's own limit (512 kB) speaks for files up to the body limit; a larger
+    body is refused from its Content-Length, before Django streams it to disk (F7, F13)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("admin:claims_claim_import")
+    huge = SimpleUploadedFile("claims.csv", b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    response = admin_client.post(url, {"file": huge, "kind": "claims"})
+    assert response.status_code == 413
+    assert b"nothing was read" in response.content
