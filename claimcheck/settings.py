@@ -244,8 +244,12 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows a secret or
 # staff_login (tests/staff_sessions.py), never client.login.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "claimcheck.accounts.lockout.AcrossAddressesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed sign-ins for one username over all addresses within the cool-off after which it is
+# refused everywhere (accounts/lockout.py): bounds slow guessing from many addresses.
+USERNAME_FAILURE_LIMIT = env.int("USERNAME_FAILURE_LIMIT", default=20)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

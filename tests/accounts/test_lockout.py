@@ -144,3 +144,25 @@ def test_an_administrator_can_lift_a_lockout_in_the_admin(
     response = admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert sign_in(client, "curator", PASSWORD, code(device)).status_code == 302
+
+
+def test_guessing_one_username_from_many_addresses_is_stopped_too(client, device, settings):
+    """Four failures from each of five addresses lock no pair, but the twentieth failure for
+    the username locks it everywhere until an administrator deletes the attempts."""
+    settings.USERNAME_FAILURE_LIMIT = 20
+    for n in range(5):
+        assert fail(Client(), 4, address=f"10.0.1.{n}").status_code == 200
+    elsewhere = sign_in(Client(), "curator", PASSWORD, code(device), address="10.0.2.1")
+    assert elsewhere.status_code == 200
+    assert "correct username and password" in elsewhere.content.decode()
+    other = Client()
+    AccessAttempt.objects.filter(username="curator").delete()
+    assert sign_in(other, "curator", PASSWORD, code(device, drift=1), "10.0.2.1").status_code == 302
+    assert signed_in_to_admin(other)
+
+
+def test_failures_below_the_limit_across_addresses_do_not_lock(client, device, settings):
+    settings.USERNAME_FAILURE_LIMIT = 20
+    for n in range(4):
+        fail(Client(), 4, address=f"10.0.1.{n}")
+    assert sign_in(client, "curator", PASSWORD, code(device), "10.0.2.1").status_code == 302
