@@ -19,13 +19,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def published(system_user):
-    link = EvidenceLinkFactory(source__participants=120)
-    claim = services.claim_submit_for_review(claim=link.claim, by=system_user)
-    return services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
-
-
 def _twice(published, action):
     """Run `action(claim)` twice at once, each with its own copy of the claim as read before
     the other wrote (as two admin requests would)."""

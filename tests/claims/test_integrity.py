@@ -6,38 +6,14 @@ depends on (a cited source, a subject, its checklist, a regulatory record or a s
 changes only with the reviewer's right. Shown through the admin, as staff use it."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from claimcheck.claims import services
 from claimcheck.claims.models import Claim, Source, VerdictChange
 
-from ..factories import EvidenceLinkFactory, ReviewerFactory
+from ..factories import EvidenceLinkFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username, password="x" * 16, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return _staff(django_user_model, "edna", "Editor")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return _staff(django_user_model, "rita", "Reviewer")
-
-
-@pytest.fixture
-def published(system_user):
-    link = EvidenceLinkFactory(source__participants=120)
-    claim = services.claim_submit_for_review(claim=link.claim, by=system_user)
-    return services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
 
 
 def _revert_form(client, claim, version):

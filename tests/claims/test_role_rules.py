@@ -11,7 +11,6 @@ by design (the API edits drafts only) are listed as such and checked for both ro
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from claimcheck.claims import imports, services
@@ -60,12 +59,6 @@ def world(system_user):
     # A later wording fix, so History holds a published version with other text to revert to.
     services.claim_upsert(by=system_user, slug=claim.slug, fields={"text": "Fixed wording"})
     return {"claim": Claim.objects.get(pk=claim.pk), "source": link.source, "record": record}
-
-
-def _staff(django_user_model, name, group):
-    user = django_user_model.objects.create_user(name, password="x" * 16, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def _form_data(page):
@@ -196,10 +189,8 @@ def _refused(result):
 
 @pytest.mark.parametrize(("name", "attempt", "owed"), PATHS, ids=[p[0] for p in PATHS])
 def test_an_editor_is_refused_and_a_reviewer_succeeds_with_one_history_entry(
-    client, staff_login, django_user_model, world, name, attempt, owed
+    client, staff_login, editor, reviewer, world, name, attempt, owed
 ):
-    editor = _staff(django_user_model, "edna", "Editor")
-    reviewer = _staff(django_user_model, "rita", "Reviewer")
 
     if name == "admin re-rate":  # a new trial not yet rated in, so a re-rate has work to do
         EvidenceLinkFactory(claim=world["claim"], source__participants=400)
