@@ -44,6 +44,7 @@ class AcrossAddressesBackend:
         if username and _failures_across_addresses(username) >= settings.USERNAME_FAILURE_LIMIT:
             raise PermissionDenied("Too many failed sign-ins for this account.")
         return None  # no opinion: the next backend checks the password
+
     # No get_user(): sessions are never this backend's (like axes's own backend).
 
 
