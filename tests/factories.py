@@ -5,10 +5,29 @@ import factory
 from claimcheck.claims import models
 
 
+class ReviewerAccountFactory(factory.django.DjangoModelFactory):
+    """A staff account in the Reviewer group: the account a reviewer profile signs with."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True  # the hook adds a group; the row needs no second save
+
+    username = factory.Sequence(lambda n: f"reviewer-account-{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def reviewer_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="Reviewer"))
+
+
 class ReviewerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ReviewerProfile
 
+    user = factory.SubFactory(ReviewerAccountFactory)
     slug = factory.Sequence(lambda n: f"reviewer-{n}")
     name = factory.Sequence(lambda n: f"Reviewer {n}")
     credentials = "MD, dermatologist"

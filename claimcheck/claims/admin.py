@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -233,9 +233,14 @@ class ReasonForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    # Only profiles whose account may sign a verdict (the service checks the same).
     reviewer = forms.ModelChoiceField(
-        queryset=ReviewerProfile.objects.order_by("name"),
-        help_text="The medical reviewer named on the verdict page.",
+        queryset=ReviewerProfile.objects.filter(user__is_active=True)
+        .filter(Q(user__is_superuser=True) | Q(user__groups__name=roles.REVIEWER))
+        .distinct()
+        .order_by("name"),
+        help_text="The medical reviewer named on the verdict page (your own profile unless "
+        "a colleague reviewed it).",
     )
 
 

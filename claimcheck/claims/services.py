@@ -460,6 +460,17 @@ def claim_publish(*, claim, by, reviewer):
         )
     if not isinstance(reviewer, ReviewerProfile):
         raise ValidationError({"reviewer": "A named reviewer is required to publish."})
+    if not roles.is_system(by) and not (
+        reviewer.user_id is not None and roles.can(reviewer.user, roles.PUBLISH)
+    ):
+        # Staff sign verdicts only under a profile whose account may sign (their own, or a
+        # colleague's); unlinked profiles are for the curated starter data.
+        raise ValidationError(
+            {
+                "reviewer": f"{reviewer.name} has no reviewer's account, so cannot sign a "
+                "verdict: name a reviewer whose profile is linked to an account that may publish."
+            }
+        )
     previous = VerdictChange.objects.filter(claim=claim).order_by("-changed_at", "-id").first()
     rating = claim_rerate(claim=claim, by=by, reason="Rated on publication")
     claim.refresh_from_db()

@@ -359,3 +359,35 @@ def test_rating_preview_shows_before_and_after_when_a_randomised_trial_is_added(
 def _publish_existing(claim, reviewer):
     claim = services.claim_submit_for_review(claim=claim, by=reviewer)
     return services.claim_publish(claim=claim, by=reviewer, reviewer=ReviewerFactory())
+
+
+def test_a_reviewer_signs_only_under_a_profile_whose_account_may_sign(reviewer, editor):
+    """F13: a published verdict names a reviewer who can answer for it; a profile with no
+    account (or an editor's) cannot be named by staff. Commands (the system account) publish
+    the curated starter data under its unlinked editorial profile."""
+    from claimcheck.claims.models import ReviewerProfile
+
+    unlinked = ReviewerProfile.objects.create(slug="nobody", name="Nobody", credentials="MD")
+    editors = ReviewerProfile.objects.create(
+        slug="editor-profile", name="Edna", credentials="BA", user=editor
+    )
+    for profile in (unlinked, editors):
+        claim = services.claim_submit_for_review(claim=_draft(), by=reviewer)
+        with pytest.raises(ValidationError, match="cannot sign a verdict"):
+            services.claim_publish(claim=claim, by=reviewer, reviewer=profile)
+        assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    own = ReviewerProfile.objects.create(slug="rita", name="Rita", credentials="MD", user=reviewer)
+    claim = services.claim_submit_for_review(claim=_draft(), by=reviewer)
+    assert services.claim_publish(claim=claim, by=reviewer, reviewer=own).status == "published"
+    system = services.claim_submit_for_review(claim=_draft(), by=services.system_user())
+    published = services.claim_publish(claim=system, by=services.system_user(), reviewer=unlinked)
+    assert published.status == "published"
+
+
+def test_the_publish_form_offers_only_profiles_that_may_sign(reviewer):
+    from claimcheck.claims.admin import PublishForm
+    from claimcheck.claims.models import ReviewerProfile
+
+    ReviewerProfile.objects.create(slug="nobody", name="Nobody", credentials="MD")
+    own = ReviewerProfile.objects.create(slug="rita", name="Rita", credentials="MD", user=reviewer)
+    assert list(PublishForm().fields["reviewer"].queryset) == [own]
