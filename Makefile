@@ -80,4 +80,4 @@ check-deploy: install ## Django's deployment checks under production settings
 	ALLOWED_HOSTS=claimcheck.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv, caches and the local SQLite database
-	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .hypothesis staticfiles claimcheck.sqlite3 .coverage
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .hypothesis staticfiles claimcheck.sqlite3 claimcheck.sqlite3-wal claimcheck.sqlite3-shm .coverage
