@@ -15,22 +15,6 @@ from ..factories import ClaimFactory, EvidenceLinkFactory, ReviewerFactory, Sour
 pytestmark = pytest.mark.django_db
 
 
-def _member(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username, password="x" * 16, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return _member(django_user_model, "edna-editor", "Editor")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return _member(django_user_model, "rita-reviewer", "Reviewer")
-
-
 @pytest.fixture
 def outsider(django_user_model):
     return django_user_model.objects.create_user("olly", password="x" * 16, is_staff=True)
