@@ -350,9 +350,14 @@ def _lock(claim):
     a repeated retract, publish or submission). The lock takes no join: PostgreSQL re-checks a
     locked row of a join against the statement's old snapshot, which hides a rating the first
     transaction has just written."""
-    list(Claim.objects.select_for_update().filter(pk=claim.pk).values_list("pk", flat=True))
+    _lock_row(claim.pk)
     claim.refresh_from_db()
     return claim
+
+
+def _lock_row(pk):
+    """Only the lock, for callers that re-read the claim with its joins themselves."""
+    list(Claim.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
 def _snapshot(rating):
@@ -377,7 +382,7 @@ def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
     inputs hash or the rubric version differ from the current rating's. Returns the current
     rating afterwards.
     """
-    _lock(claim)
+    _lock_row(claim.pk)
     claim = Claim.objects.select_related("subject", "current_rating").get(pk=claim.pk)
     if claim.status == "published":
         roles.require(by, roles.PUBLISH)
@@ -532,7 +537,7 @@ def claim_override(*, claim, by, verdict, reason):
     The reason is public: pages and the API show it next to the computed verdict, and on a
     published claim the change enters the verdict history."""
     roles.require(by, roles.OVERRIDE)
-    _lock(claim)
+    _lock_row(claim.pk)
     claim = Claim.objects.select_related("current_rating").get(pk=claim.pk)
     reason = (reason or "").strip()
     if not reason:
