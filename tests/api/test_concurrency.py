@@ -20,41 +20,41 @@ pytestmark = [
 ]
 
 
-def _patcher(write_key, url, etag, body):
-    return lambda: key_client(write_key).patch(url, body, format="json", HTTP_IF_MATCH=etag)
+def _patch_twice(write_key, created, table, pk, field, values):
+    """Two PATCHes of `field` holding the ETag `created` was answered with, raced on row `pk`
+    of `table`; returns (sorted statuses, the value the winner was told it stored)."""
+    url, etag = created["Location"], created["ETag"]
+
+    def patch(value):
+        return lambda: key_client(write_key).patch(
+            url, {field: value}, format="json", HTTP_IF_MATCH=etag
+        )
+
+    results = race(table, pk, *(patch(v) for v in values))
+    winner = next((r for r in results if r.status_code == 200), None)
+    return sorted(r.status_code for r in results), winner and winner.json()[field]
 
 
 def test_two_patches_with_one_etag_one_wins_and_the_other_gets_412(write_key):
-    client = key_client(write_key)
-    created = client.post("/api/v1/claims/", claim_body(SubjectFactory()), format="json")
-    assert created.status_code == 201, created.content
-    url, etag = created["Location"], created["ETag"]
-    claim = Claim.objects.get(slug="partner-claim")
-    results = race(
-        "claims_claim",
-        claim.pk,
-        _patcher(write_key, url, etag, {"conclusion": "First writer."}),
-        _patcher(write_key, url, etag, {"conclusion": "Second writer."}),
+    created = key_client(write_key).post(
+        "/api/v1/claims/", claim_body(SubjectFactory()), format="json"
     )
-    statuses = sorted(r.status_code for r in results)
+    assert created.status_code == 201, created.content
+    claim = Claim.objects.get(slug="partner-claim")
+    statuses, winner = _patch_twice(
+        write_key, created, "claims_claim", claim.pk, "conclusion", ["First.", "Second."]
+    )
     assert statuses == [200, 412]
-    winner = next(r for r in results if r.status_code == 200).json()["conclusion"]
     assert Claim.objects.get(pk=claim.pk).conclusion == winner
 
 
 def test_two_source_patches_with_one_etag_one_wins_and_the_other_gets_412(write_key):
-    client = key_client(write_key)
     body = {"title": "A trial", "pmid": "31234567", "design": "rct", "year": 2021}
-    created = client.post("/api/v1/sources/", body, format="json")
+    created = key_client(write_key).post("/api/v1/sources/", body, format="json")
     assert created.status_code == 201, created.content
-    url, etag = created["Location"], created["ETag"]
     source = Source.objects.get(pmid="31234567")
-    results = race(
-        "claims_source",
-        source.pk,
-        _patcher(write_key, url, etag, {"participants": 80}),
-        _patcher(write_key, url, etag, {"participants": 40}),
+    statuses, winner = _patch_twice(
+        write_key, created, "claims_source", source.pk, "participants", [80, 40]
     )
-    assert sorted(r.status_code for r in results) == [200, 412]
-    winner = next(r for r in results if r.status_code == 200).json()["participants"]
+    assert statuses == [200, 412]
     assert Source.objects.get(pk=source.pk).participants == winner
