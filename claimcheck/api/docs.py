@@ -409,7 +409,17 @@ class CopyCheckUnchecked(s.Serializer):
     request_url = s.URLField(help_text="The request-a-check form, prefilled with the quote.")
 
 
+class CopyCheckCounts(s.Serializer):
+    matches = s.IntegerField(min_value=0)
+    drug_claim_flags = s.IntegerField(min_value=0)
+    unchecked = s.IntegerField(min_value=0)
+
+
 class CopyCheckOut(s.Serializer):
+    counts = CopyCheckCounts(help_text="How many of each the whole text holds.")
+    truncated = s.BooleanField(
+        help_text="True when a list below holds only its first 100 items (see `counts`)."
+    )
     matches = CopyCheckMatch(many=True)
     drug_claim_flags = CopyCheckFlag(many=True)
     unchecked = CopyCheckUnchecked(many=True)

@@ -376,9 +376,21 @@ def article_detail(page, urls):
     }
 
 
+# Items per list in a copy-check answer: dense copy (one short claim repeated down 20,000
+# characters) would otherwise answer 50 times its size. `counts` keeps the totals.
+COPY_CHECK_LISTED = 100
+
+
 def copy_check(result, urls):
     """The copy checker's answer (claims.copycheck.CheckResult) as JSON."""
+    counts = {
+        "matches": len(result.matches),
+        "drug_claim_flags": len(result.drug_claim_flags),
+        "unchecked": len(result.unchecked),
+    }
     return {
+        "counts": counts,
+        "truncated": max(counts.values()) > COPY_CHECK_LISTED,
         "matches": [
             {
                 "start": match.start,
@@ -394,7 +406,7 @@ def copy_check(result, urls):
                 },
                 "confidence": match.confidence,
             }
-            for match in result.matches
+            for match in result.matches[:COPY_CHECK_LISTED]
         ],
         "drug_claim_flags": [
             {
@@ -405,7 +417,7 @@ def copy_check(result, urls):
                 "reason": flag.reason,
                 "citation": {"title": flag.citation.title, "url": flag.citation.url},
             }
-            for flag in result.drug_claim_flags
+            for flag in result.drug_claim_flags[:COPY_CHECK_LISTED]
         ],
         "unchecked": [
             {
@@ -414,6 +426,6 @@ def copy_check(result, urls):
                 "quote": item.quote,
                 "request_url": urls.base + item.request_path,
             }
-            for item in result.unchecked
+            for item in result.unchecked[:COPY_CHECK_LISTED]
         ],
     }

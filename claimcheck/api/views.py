@@ -1034,6 +1034,8 @@ def _too_long(length):
 
 
 _EX_COPY_CHECK = {
+    "counts": {"matches": 1, "drug_claim_flags": 1, "unchecked": 0},
+    "truncated": False,
     "matches": [
         {
             "start": 0,
@@ -1086,9 +1088,11 @@ class CopyCheck(ApiView):
             "1); `drug_claim_flags`, wording that FDA treats as a drug or device claim "
             "(structure/function, disease, or FDA status as a selling point), each with a "
             "reason and a citation; and `unchecked`, claim-like clauses that match nothing "
-            "checked, each with a prefilled request-a-check link. Offsets count Unicode code "
-            "points. Nothing is stored. Open to anyone; rate-limited per client "
-            "(`API_RATE_COPY_CHECK`, default 20 a minute). Matching is automatic and "
+            "checked, each with a prefilled request-a-check link. Each list holds at most its "
+            "first 100 items, in text order; `counts` gives the totals and `truncated` says "
+            "whether any list was cut. Offsets count Unicode code points. Nothing is stored. "
+            "Open to anyone; rate-limited per client (`API_RATE_COPY_CHECK`, default 20 a "
+            "minute). Matching is automatic and "
             "deterministic: read the verdict before relying on a match."
         ),
         request=inputs.CopyCheckInput,

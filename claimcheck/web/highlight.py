@@ -1,10 +1,18 @@
 """The checked text as segments for the /check/ template: plain runs, highlighted clauses
-(linked to a verdict, or to a prefilled check request) and drug-claim wording inside them.
+(linked to a verdict, or to a prefilled check request) and drug-claim wording inside them;
+and the findings below it, grouped so the page grows with the text, not with the number of
+times one claim or one rule recurs in it.
 
 The template escapes every piece; nothing here builds HTML.
 """
 
 from dataclasses import dataclass, field
+
+# How many wordings one finding quotes, and how many unchecked clauses the page lists: a long
+# paste that makes one claim 200 times lists it once, "in 200 places". Every place is still
+# highlighted in the text itself.
+QUOTES_PER_FINDING = 3
+UNCHECKED_LISTED = 20
 
 
 @dataclass
@@ -27,24 +35,28 @@ class Segment:
 def segments(result):
     """Cut the text into segments at clause boundaries, then each segment into parts at
     drug-claim flags. Matches and unchecked clauses never overlap each other (both are whole
-    clauses); flags always lie inside one clause."""
+    clauses); flags always lie inside one clause. After HIGHLIGHTS marks the rest of the text
+    is shown plain, so the page stays a small multiple of the text however dense the claims."""
     text = result.text
     spans = {}  # (start, end) -> ("match", [matches]) or ("unchecked", Unchecked)
     for match in result.matches:
         spans.setdefault((match.start, match.end), ("match", []))[1].append(match)
     for item in result.unchecked:
         spans.setdefault((item.start, item.end), ("unchecked", item))
-    flag_numbers = {id(f): n for n, f in enumerate(result.drug_claim_flags, start=1)}
+    marks = _Marks(text, result.drug_claim_flags)
     out = []
     position = 0
     number = 0
     for (start, end), (kind, found) in sorted(spans.items()):
+        if marks.left <= 0:
+            break
         if start < position:
             continue
         if start > position:
-            out.append(Segment("plain", _parts(text, position, start, result, flag_numbers)))
+            out.append(Segment("plain", marks.parts(position, start)))
         number += 1
-        segment = Segment(kind, _parts(text, start, end, result, flag_numbers), number=number)
+        marks.left -= 1
+        segment = Segment(kind, marks.parts(start, end), number=number)
         segment.quote = text[start:end]
         if kind == "match":
             segment.matches = found
@@ -54,20 +66,97 @@ def segments(result):
         out.append(segment)
         position = end
     if position < len(text):
-        out.append(Segment("plain", _parts(text, position, len(text), result, flag_numbers)))
+        out.append(Segment("plain", marks.parts(position, len(text))))
     return out
 
 
-def _parts(text, start, end, result, flag_numbers):
-    parts = []
-    position = start
-    for flag in result.drug_claim_flags:
-        if flag.start < position or flag.end > end:
-            continue
-        if flag.start > position:
-            parts.append(Part(text[position : flag.start]))
-        parts.append(Part(text[flag.start : flag.end], flag, flag_numbers[id(flag)]))
-        position = flag.end
-    if position < end:
-        parts.append(Part(text[position:end]))
-    return parts
+# Highlighted clauses and flagged words shown in the text; the lists below cover every one.
+HIGHLIGHTS = 200
+
+
+class _Marks:
+    """The flags in text order, consumed as the segments move forward."""
+
+    def __init__(self, text, flags):
+        self.text = text
+        self.flags = sorted(flags, key=lambda flag: flag.start)
+        self.next = 0
+        self.numbers = _rule_numbers(flags)
+        self.left = HIGHLIGHTS
+
+    def parts(self, start, end):
+        parts = []
+        position = start
+        while self.next < len(self.flags) and self.flags[self.next].start < start:
+            self.next += 1
+        while self.left > 0 and self.next < len(self.flags):
+            flag = self.flags[self.next]
+            if flag.end > end:
+                break
+            self.next += 1
+            if flag.start < position:
+                continue
+            if flag.start > position:
+                parts.append(Part(self.text[position : flag.start]))
+            parts.append(Part(self.text[flag.start : flag.end], flag, self.numbers[flag.rule]))
+            self.left -= 1
+            position = flag.end
+        if position < end:
+            parts.append(Part(self.text[position:end]))
+        return parts
+
+
+@dataclass
+class Finding:
+    """One claim, or one drug-claim rule, with the places the text makes it."""
+
+    first: object  # the first match or flag: its claim, or its rule's reason and citation
+    quotes: list = field(default_factory=list)  # the first few distinct wordings
+    count: int = 0  # every place, repeats included
+    number: int = 0
+
+
+@dataclass
+class Findings:
+    claims: list
+    flags: list
+    unchecked: list
+    unchecked_more: int
+    highlights_cut: int  # HIGHLIGHTS when the text above shows only that many marks, else 0
+
+
+def findings(result):
+    """The three lists under the text: checked claims by claim, drug-claim wording by rule,
+    and the first unchecked clauses."""
+    unchecked = list(result.unchecked)
+    return Findings(
+        claims=_grouped(result.matches, lambda match: match.claim.slug),
+        flags=_grouped(result.drug_claim_flags, lambda flag: flag.rule),
+        unchecked=unchecked[:UNCHECKED_LISTED],
+        unchecked_more=max(0, len(unchecked) - UNCHECKED_LISTED),
+        highlights_cut=HIGHLIGHTS if _marks(result) > HIGHLIGHTS else 0,
+    )
+
+
+def _marks(result):
+    clauses = {(match.start, match.end) for match in result.matches}
+    return len(clauses) + len(result.unchecked) + len(result.drug_claim_flags)
+
+
+def _grouped(items, key):
+    groups = {}
+    for item in items:
+        group = groups.get(key(item))
+        if group is None:
+            group = groups[key(item)] = Finding(item, number=len(groups) + 1)
+        group.count += 1
+        if item.quote not in group.quotes and len(group.quotes) < QUOTES_PER_FINDING:
+            group.quotes.append(item.quote)
+    return list(groups.values())
+
+
+def _rule_numbers(flags):
+    numbers = {}
+    for flag in flags:
+        numbers.setdefault(flag.rule, len(numbers) + 1)
+    return numbers

@@ -212,6 +212,7 @@ def copy_check(request):
     context = {"form": form, "result": result}
     if result is not None:
         context["segments"] = highlight.segments(result)
+        context["findings"] = highlight.findings(result)
     return render(request, "web/check.html", context, status=status)
 
 

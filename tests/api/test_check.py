@@ -59,7 +59,9 @@ def test_copy_is_answered_with_matches_flags_and_unchecked_claims(api, exosome_c
     response = api.post(URL, {"text": COPY}, format="json")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"matches", "drug_claim_flags", "unchecked"}
+    assert set(body) == {"counts", "truncated", "matches", "drug_claim_flags", "unchecked"}
+    assert body["counts"] == {"matches": 1, "drug_claim_flags": 2, "unchecked": 2}
+    assert body["truncated"] is False
     [match] = body["matches"]
     assert match["start"] == 0
     assert COPY[match["start"] : match["end"]] == match["quote"]
@@ -89,6 +91,21 @@ def test_copy_is_answered_with_matches_flags_and_unchecked_claims(api, exosome_c
         ),
         ("Proudly FDA approved.", "http://testserver/requests/new/?claim=Proudly+FDA+approved."),
     ]
+
+
+def test_dense_copy_lists_the_first_100_of_each_and_counts_them_all(api, exosome_claims):
+    # One short claim and one drug-claim wording, 1,000 times: without a bound the answer was
+    # 50 times the text.
+    text = ("Exosomes heal acne scars, FDA approved! " * 1000)[:MAX_CHARS]
+    response = api.post(URL, {"text": text}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["truncated"] is True
+    assert body["counts"]["matches"] > 400 and body["counts"]["drug_claim_flags"] > 400
+    assert len(body["matches"]) == 100 and len(body["drug_claim_flags"]) == 100
+    assert [m["start"] for m in body["matches"]] == sorted(m["start"] for m in body["matches"])
+    assert body["matches"][0]["claim"]["slug"] == "exosomes-heal-acne-scars"
+    assert len(response.content) < 6 * MAX_CHARS
 
 
 def test_drafts_and_retracted_claims_are_never_matched(api, exosome_claims, system_user):

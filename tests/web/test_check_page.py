@@ -26,6 +26,35 @@ def fresh_index():
     claim_index.reset()
 
 
+def test_a_claim_made_many_times_is_listed_once_with_its_places(client, site):
+    claim = site["claims"][0]
+    text = "Our exosome serum stimulates collagen! Proudly FDA approved. " * 3
+    page = client.post("/check/", {"text": text}).content.decode()
+    assert page.count(f'<a class="copy-link" href="/claims/{claim.slug}/">') == 3  # the text
+    assert page.count(f'<a href="/claims/{claim.slug}/">{claim.text}</a>') == 1  # the list
+    assert page.count("(in 3 places)") == 3  # the claim and its two drug-claim wordings
+    assert page.count('<li id="flag-') == 2
+    assert "1 checked claim, 6 drug-claim wordings," in page
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Cures acne. ", "Heals scars, FDA approved! ", "Our exosome serum stimulates collagen! "],
+)
+def test_dense_copy_answers_a_page_a_small_multiple_of_the_text(client, site, sentence):
+    # 20,000 characters of one short claim: the page was 14 to 54 times the text, and built in
+    # time that grew with the square of the claims.
+    text = (sentence * MAX_CHARS)[:MAX_CHARS]
+    response = client.post("/check/", {"text": text})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert len(response.content) < 4 * MAX_CHARS
+    assert "only the first 200 are marked in it" in page
+    assert page.count('<mark class="copy-') <= 200 + 3  # plus the legend's three
+    assert page.count("<li><q>") <= 20 + 3
+    assert text[-200:].strip() in page  # the end of the text is still there, unmarked
+
+
 def test_the_page_offers_a_form_and_costs_no_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/check/")
