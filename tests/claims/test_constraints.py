@@ -182,3 +182,37 @@ def test_an_import_row_breaking_a_check_is_a_row_error_not_a_crash(system_user):
     assert not report.committed
     [row] = report.error_rows
     assert "claims_source_design_population_consistent" in row.errors[0][1]
+
+
+def test_an_import_row_taking_another_sources_identifier_is_a_field_error(system_user):
+    """Unique identifiers are checked together, in one query, as the row's field errors: a new
+    PMID with a DOI another source holds is refused on doi; a blank NCT never clashes."""
+    from claimcheck.claims import imports
+
+    held = SourceFactory(pmid="31234567", doi="10.1000/held", nct="")
+    SourceFactory(pmid="31234568", doi="10.1000/other", nct="")
+    content = (
+        b"title,pmid,doi,design,population,year\n"
+        b"A trial,39999999,10.1000/held,rct,human,2020\n"
+        b"Another trial,39999998,10.1000/new,rct,human,2021\n"
+    )
+    report = imports.run("sources.csv", content, kind="sources", by=system_user, commit=True)
+    assert not report.committed
+    [row] = report.error_rows
+    assert row.errors == [("doi", "Source with this DOI already exists.")]
+    assert not Source.objects.filter(pmid__in=["39999999", "39999998"]).exists()
+    held.refresh_from_db()
+    assert held.pmid == "31234567"
+
+
+def test_a_source_keeps_its_own_identifiers_when_it_is_updated(system_user):
+    source = SourceFactory(pmid="31234567", doi="10.1000/mine")
+    SourceFactory(pmid="31234568", doi="10.1000/theirs")
+    services.source_upsert(by=system_user, lookup={"pmid": "31234567"}, fields={"title": "New"})
+    with pytest.raises(ValidationError) as refused:
+        services.source_upsert(
+            by=system_user, lookup={"pmid": "31234567"}, fields={"doi": "10.1000/theirs"}
+        )
+    assert refused.value.message_dict == {"doi": ["Source with this DOI already exists."]}
+    source.refresh_from_db()
+    assert (source.title, source.doi) == ("New", "10.1000/mine")
