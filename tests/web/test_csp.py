@@ -15,9 +15,16 @@ def test_every_page_carries_the_settings_policy(client, site):
 
 
 def test_a_view_that_relaxes_the_policy_still_gets_its_own(client):
-    policy = client.get("/api/docs/")["Content-Security-Policy"]
+    policy = client.get("/api/redoc/")["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy
     assert client.get("/")["Content-Security-Policy"] == build_policy()  # not kept for others
+
+
+def test_swagger_ui_keeps_the_strict_policy(client):
+    response = client.get("/api/docs/")
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "<style" not in response.content.decode()
 
 
 def test_a_changed_policy_setting_is_followed(client, settings):
