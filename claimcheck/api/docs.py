@@ -76,6 +76,28 @@ class ClaimSummary(s.Serializer):
     conclusion_summary = s.CharField(allow_blank=True)
     published_at = s.DateTimeField(allow_null=True)
     updated_at = s.DateTimeField()
+    status = s.ChoiceField(
+        choices=Claim.Status.choices,
+        help_text="published in lists. Cursor sync (`cursor=`) also returns retracted claims, "
+        "as tombstones: their verdict is withdrawn, so stop showing it.",
+    )
+    retracted_at = s.DateTimeField(allow_null=True, help_text="Set on tombstones only.")
+    retraction_reason = s.CharField(allow_null=True, help_text="Public reason, on tombstones.")
+
+
+class RetractionNotice(s.Serializer):
+    slug = s.SlugField()
+    text = s.CharField()
+    subject = SubjectRef()
+    status = s.ChoiceField(choices=["retracted"])
+    retracted_at = s.DateTimeField()
+    retraction_reason = s.CharField()
+    url = s.URLField(help_text="The claim's page, which shows the retraction.")
+    history_url = s.URLField(help_text="The verdict history, still readable.")
+
+
+class RetractedResponse(ErrorResponse):
+    retraction = RetractionNotice()
 
 
 class Factor(s.Serializer):
@@ -227,7 +249,8 @@ class ClaimReviewOut(s.Serializer):
 class ClaimDetailOut(ClaimSummary):
     status = s.ChoiceField(
         choices=Claim.Status.choices,
-        help_text="Always published for the public; writers also see their drafts.",
+        help_text="Always published for the public (a retracted claim is a 410); writers also "
+        "see their drafts.",
     )
     regulatory_note = s.CharField(allow_blank=True)
     conclusion = s.CharField(allow_blank=True)

@@ -53,6 +53,21 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+class Retracted(exceptions.APIException):
+    """410 at a retracted claim's address: the error, plus the notice (`retraction`)."""
+
+    status_code = status.HTTP_410_GONE
+    default_code = "retracted"
+
+    def __init__(self, notice):
+        when = notice["retracted_at"].date().isoformat()
+        super().__init__(
+            f"This claim was retracted on {when}: {notice['retraction_reason']} Do not show "
+            "its former verdict; its history stays at history_url."
+        )
+        self.notice = notice
+
+
 MESSAGES = {
     "invalid": "The request has invalid values; see fields.",
     "not_found": "Nothing has this address.",
@@ -140,7 +155,10 @@ def exception_handler(exc, context):
         message = detail if not isinstance(detail, list | dict) else MESSAGES["invalid"]
     code = _code(exc)
     set_rollback()
-    return Response(body(code, message, fields), status=exc.status_code, headers=headers)
+    data = body(code, message, fields)
+    if isinstance(exc, Retracted):
+        data["retraction"] = exc.notice
+    return Response(data, status=exc.status_code, headers=headers)
 
 
 def _code(exc):

@@ -113,6 +113,25 @@ def claim_summary(claim, urls):
         "conclusion_summary": claim.conclusion_summary,
         "published_at": claim.published_at,
         "updated_at": claim.updated_at,
+        "status": claim.status,
+        "retracted_at": getattr(claim, "retracted_at", None),
+        "retraction_reason": claim.retraction_reason or None,
+    }
+
+
+def retraction(notice, urls):
+    """What a retracted claim's address answers (with 410): what was claimed, when it was
+    retracted and why, and where its history stays readable."""
+    claim = notice.claim
+    return {
+        "slug": claim.slug,
+        "text": claim.text,
+        "subject": subject_ref(claim.subject, urls),
+        "status": "retracted",
+        "retracted_at": notice.retracted_at,
+        "retraction_reason": notice.reason,
+        "url": urls.claim(claim.slug),
+        "history_url": urls.api("claim-history", claim.slug),
     }
 
 

@@ -83,6 +83,41 @@ FORBIDDEN = _error(
     "This needs a write-enabled API key, or a staff account with permission.",
 )
 NOT_FOUND = _error("Nothing has this address.", "not_found", "Nothing has this address.")
+RETRACTED = OpenApiResponse(
+    docs.RetractedResponse,
+    description="The claim was retracted: stop showing its verdict. The notice says when and "
+    "why; the history stays readable.",
+    examples=[
+        OpenApiExample(
+            "retracted",
+            value={
+                **body(
+                    "retracted",
+                    "This claim was retracted on 2026-11-30: The only trial was withdrawn by "
+                    "its journal. Do not show its former verdict; its history stays at "
+                    "history_url.",
+                ),
+                "retraction": {
+                    "slug": "exosomes-heal-acne-scars",
+                    "text": "Exosomes heal acne scars",
+                    "subject": {
+                        "slug": "exosomes",
+                        "name": "Exosomes",
+                        "kind": "ingredient_class",
+                        "url": "https://claimcheck.example.org/subjects/exosomes/",
+                        "api_url": "https://claimcheck.example.org/api/v1/subjects/exosomes/",
+                    },
+                    "status": "retracted",
+                    "retracted_at": "2026-11-30T09:00:00Z",
+                    "retraction_reason": "The only trial was withdrawn by its journal.",
+                    "url": "https://claimcheck.example.org/claims/exosomes-heal-acne-scars/",
+                    "history_url": "https://claimcheck.example.org/api/v1/claims/"
+                    "exosomes-heal-acne-scars/history/",
+                },
+            },
+        )
+    ],
+)
 CONFLICT = _error(
     "The object is not in a state that allows the change.",
     "conflict",
@@ -200,8 +235,11 @@ def ordering(allowed, default):
     )
 
 
-def read(*, summary, description, response, example, parameters=(), tags=(), lists=False):
-    """A GET operation: 200 with an example, 304, and every error it can answer."""
+def read(
+    *, summary, description, response, example, parameters=(), tags=(), lists=False, gone=False
+):
+    """A GET operation: 200 with an example, 304, and every error it can answer (410 for an
+    address a retraction took, when `gone`)."""
     responses = {
         200: OpenApiResponse(
             response, examples=[OpenApiExample("Example", value=example, response_only=True)]
@@ -213,6 +251,8 @@ def read(*, summary, description, response, example, parameters=(), tags=(), lis
     }
     if lists or parameters:
         responses[400] = BAD_REQUEST
+    if gone:
+        responses[410] = RETRACTED
     params = [*parameters, *([PAGE, PAGE_SIZE] if lists else []), IF_NONE_MATCH]
     return extend_schema(
         summary=summary,

@@ -183,6 +183,9 @@ _EX_CLAIM = {
     "conclusion_summary": "No approved product; FDA warnings; no human trials of serums.",
     "published_at": "2026-11-24T10:00:00Z",
     "updated_at": "2026-11-24T10:00:00Z",
+    "status": "published",
+    "retracted_at": None,
+    "retraction_reason": None,
 }
 _EX_SOURCE = {
     "id": 12,
@@ -213,7 +216,6 @@ _EX_SOURCE = {
 }
 _EX_CLAIM_DETAIL = {
     **_EX_CLAIM,
-    "status": "published",
     "regulatory_note": "No exosome product is FDA-approved.",
     "conclusion": "...",
     "rating": {
@@ -321,10 +323,11 @@ class ClaimList(ApiView):
         ],
     )
     def get(self, request):
-        claims = filters.apply(filters.ClaimFilter, request, selectors.api_claim_list())
         if "cursor" in request.query_params:
+            claims = filters.apply(filters.ClaimFilter, request, selectors.api_claim_sync_list())
             page = _sync_page(request, claims)
         else:
+            claims = filters.apply(filters.ClaimFilter, request, selectors.api_claim_list())
             claims = filters.rank_by_search(
                 request, claims, kind="claim", allowed=filters.CLAIM_ORDERING, default="-updated"
             )
@@ -393,11 +396,22 @@ class ClaimDetail(ApiView):
         description="The full rating (verdict, grade, score, composite, R/E/T points, ordered "
         "factors with sentences and sources, rubric version, inputs hash), override, evidence "
         "with identifiers and links, matched safety signals, alternatives, reviewer, dates and "
-        "a schema.org ClaimReview. Drafts and retracted claims are 404. Seven queries.",
+        "a schema.org ClaimReview. Drafts are 404. A retracted claim is a 410 whose body adds "
+        "`retraction`: when and why, with its history's address. Seven queries.",
         response=docs.ClaimDetailOut,
         example=_EX_CLAIM_DETAIL,
+        gone=True,
     )
     def get(self, request, slug):
+        try:
+            return self._get(request, slug)
+        except Http404:
+            notice = selectors.claim_retraction(slug=slug)
+            if notice is None:
+                raise
+            raise errors.Retracted(rep.retraction(notice, self.urls)) from None
+
+    def _get(self, request, slug):
         renderer = request.accepted_renderer
         if getattr(request, "content_version", None) is not None:
 
@@ -488,7 +502,8 @@ class ClaimHistory(ApiView):
 
     @schema.read(
         summary="A claim's public verdict history",
-        description="Every published change of the verdict or score, newest first. Three queries.",
+        description="Every published change of the verdict or score, newest first; a "
+        "retracted claim's history stays readable, its retraction first. Three queries.",
         response=docs.VerdictChangePage,
         example=_page(
             {

@@ -74,7 +74,8 @@ ORDER = (
     "claim_appearances",
     "evidence_links",
 )
-IGNORED_ENTITIES = ("verdict_history",)  # history is written by the services, not imported
+# History is written by the services, and retractions made by a reviewer, not imported.
+IGNORED_ENTITIES = ("verdict_history", "retractions")
 
 BOOLS = {
     "provisional",

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from claimcheck import rubric
 
+from . import selectors
 from .models import (
     Claim,
     ClaimAppearance,
@@ -45,7 +46,7 @@ from .models import (
     VerdictChange,
 )
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: retractions, and their claims' verdict history
 TITLE = "ClaimCheck open data"
 LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 ATTRIBUTION = (
@@ -239,19 +240,26 @@ ENTITIES = (
             "reason",
             "changed_at",
         ),
-        "Every published change of a claim's verdict or score (read-only: an import "
-        "writes its own history).",
+        "Every published change of a claim's verdict or score, retracted claims' included "
+        "(`claim` is a slug from claims or retractions; read-only: an import writes its own "
+        "history).",
+    ),
+    Entity(
+        "retractions",
+        ("claim", "subject", "text", "retracted_at", "reason", "url"),
+        "Claims whose verdict was withdrawn, with when and why: stop showing their former "
+        "verdict (read-only: an import does not retract).",
     ),
 )
 BY_NAME = {entity.name: entity for entity in ENTITIES}
 
 
 def dataset():
-    """Every public record, as {entity name: [row dicts]}, in 15 queries whatever the size:
+    """Every public record, as {entity name: [row dicts]}, in 16 queries whatever the size:
     published claims with subject, rating and reviewer; their regulatory-record links;
     alternatives links; subjects; concern links; concerns; checklists; evidence links;
     regulatory records; sources (cited by the claims or the records); signals; signal-subject
-    links; reviewers; appearances; verdict history."""
+    links; reviewers; appearances; retracted claims; verdict history."""
     claims = list(
         Claim.objects.published()
         .select_related("subject", "current_rating", "reviewer")
@@ -316,8 +324,14 @@ def dataset():
         .select_related("claim")
         .order_by("claim__slug", "first_seen", "id")
     )
+    retracted = list(
+        Claim.objects.filter(status="retracted")
+        .select_related("subject")
+        .annotate(retracted_at=selectors.retracted_at())
+        .order_by("slug")
+    )
     history = list(
-        VerdictChange.objects.filter(claim_id__in=claim_ids)
+        VerdictChange.objects.filter(claim_id__in=claim_ids + [c.pk for c in retracted])
         .select_related("claim")
         .order_by("claim__slug", "changed_at", "id")
     )
@@ -422,6 +436,17 @@ def dataset():
                 "changed_at": h.changed_at,
             }
             for h in history
+        ],
+        "retractions": [
+            {
+                "claim": c.slug,
+                "subject": c.subject.slug,
+                "text": c.text,
+                "retracted_at": c.retracted_at or c.updated_at,
+                "reason": c.retraction_reason,
+                "url": c.get_absolute_url(),
+            }
+            for c in retracted
         ],
     }
 

@@ -1,6 +1,8 @@
 """Reads: one function per page or job, doing all of its joining."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -134,6 +136,49 @@ def claim_get_published(*, slug):
     return claim
 
 
+@dataclass(frozen=True)
+class Retraction:
+    """A retracted claim's public notice: what was claimed, when it was retracted and why,
+    and its verdict history (newest first)."""
+
+    claim: object
+    retracted_at: object
+    reason: str
+    history: list
+
+
+def claim_retraction(*, slug):
+    """The retraction notice at a claim's address, or None when no retracted claim has it
+    (two queries; read only after the published claim was not found)."""
+    claim = Claim.objects.select_related("subject").filter(slug=slug, status="retracted").first()
+    if claim is None:
+        return None
+    history = list(claim.verdict_history.order_by("-changed_at", "-id"))
+    when = next((c.changed_at for c in history if c.kind == "retracted"), claim.updated_at)
+    return Retraction(
+        claim=claim, retracted_at=when, reason=claim.retraction_reason, history=history
+    )
+
+
+def corrections_page():
+    """Every retraction, newest first, for the corrections page (one query)."""
+    retracted = (
+        Claim.objects.filter(status="retracted")
+        .select_related("subject")
+        .annotate(retracted_at=retracted_at())
+        .order_by("-retracted_at", "slug")
+    )
+    return {"retractions": list(retracted)}
+
+
+def retracted_at():
+    return Subquery(
+        VerdictChange.objects.filter(claim=OuterRef("pk"), kind="retracted")
+        .order_by("-changed_at", "-id")
+        .values("changed_at")[:1]
+    )
+
+
 def _published_claims_prefetch(to_attr="published_claims"):
     """Prefetch each subject's published claims with their ratings (one query)."""
     return Prefetch(
@@ -252,9 +297,9 @@ def check_request_page(*, public_id):
 
 
 def feed_changes(*, limit=50):
-    """Newest published verdict changes, for the Atom feed (one query)."""
+    """Newest public verdict changes, retractions included, for the Atom feed (one query)."""
     return list(
-        VerdictChange.objects.filter(claim__status="published")
+        VerdictChange.objects.filter(claim__status__in=["published", "retracted"])
         .select_related("claim__subject", "claim__current_rating")
         .order_by("-changed_at", "-id")[:limit]
     )
@@ -282,16 +327,23 @@ def api_claim_list():
     """Published claims with subject and rating (one query per page, plus the count). A list
     item shows the rating's verdict and score only: its inputs and factors (the bulk of the
     row, JSON decoded per row) stay in the database."""
-    return (
-        Claim.objects.published()
-        .select_related("subject", "current_rating")
-        .defer(
-            "conclusion",
-            "regulatory_note",
-            "current_rating__inputs_json",
-            "current_rating__factors",
-            "current_rating__safety_signals",
-        )
+    return _claim_summaries(Claim.objects.published())
+
+
+def api_claim_sync_list():
+    """Cursor sync: published claims and retracted ones (tombstones, with when they were
+    retracted), so a mirror learns that a claim it holds has gone."""
+    claims = Claim.objects.filter(status__in=["published", "retracted"])
+    return _claim_summaries(claims).annotate(retracted_at=retracted_at())
+
+
+def _claim_summaries(claims):
+    return claims.select_related("subject", "current_rating").defer(
+        "conclusion",
+        "regulatory_note",
+        "current_rating__inputs_json",
+        "current_rating__factors",
+        "current_rating__safety_signals",
     )
 
 
@@ -376,8 +428,15 @@ def subject_page(*, slug):
 
 
 def api_claim_history(*, slug):
-    """A published claim's public verdict history, newest first (one query plus the claim)."""
-    claim = claim_get_published(slug=slug)
+    """A published or retracted claim's public verdict history, newest first (one query plus
+    the claim): a retraction keeps the record of what was said before it."""
+    claim = (
+        Claim.objects.filter(slug=slug, status__in=["published", "retracted"])
+        .select_related("subject")
+        .first()
+    )
+    if claim is None:
+        raise Http404("No published or retracted claim has this address.")
     return claim, claim.verdict_history.order_by("-changed_at", "-id")
 
 

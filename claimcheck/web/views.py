@@ -3,7 +3,7 @@
 import json
 import sys
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -38,6 +38,19 @@ def home(request):
 @require_GET
 @public_page
 def claim_detail(request, slug):
+    try:
+        return _claim_detail(request, slug)
+    except Http404:
+        notice = selectors.claim_retraction(slug=slug)
+        if notice is None:
+            raise
+    # Not cached: a 410 is rare, and its page is two queries.
+    return render(
+        request, "web/retracted.html", {"claim": notice.claim, "notice": notice}, status=410
+    )
+
+
+def _claim_detail(request, slug):
     base = _base_url(request)
     if getattr(request, "public_page", False):
         # Anonymous: the page depends only on the content, the site's address and the slug
@@ -61,7 +74,7 @@ def _claim_html(request, slug, base):
         claim_review_json=_json_for_script(review),
         canonical=base + claim.get_absolute_url(),
         badge_url=base + claim.get_absolute_url() + "badge.svg",
-        badge_width=_badge_width(verdict),
+        badge_width=_badge_width(tables.VERDICT_LABELS[verdict], tables.GRADES[verdict]),
         factor_groups=_group_factors(rating.factors),
         shown_verdict=verdict.value,
         verdict_label=tables.VERDICT_LABELS[verdict],
@@ -165,7 +178,7 @@ def about(request):
 @require_GET
 @public_page
 def corrections(request):
-    return render(request, "web/corrections.html")
+    return render(request, "web/corrections.html", selectors.corrections_page())
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,21 +239,30 @@ def request_status(request, public_id):
 @require_GET
 @public_page
 def badge(request, slug):
-    claim = selectors.claim_get_published(slug=slug)
-    rating = claim.current_rating
-    verdict = tables.Verdict(claim.override_verdict or rating.verdict)
-    label = tables.VERDICT_LABELS[verdict]
+    """The verdict as an SVG badge for other sites; a retracted claim's badge says so (an
+    embedded image that broke would leave the old verdict in the page's text around it)."""
+    try:
+        claim = selectors.claim_get_published(slug=slug)
+    except Http404:
+        if selectors.claim_retraction(slug=slug) is None:
+            raise
+        label, grade, colour = "Retracted", "", RETRACTED_COLOUR
+    else:
+        rating = claim.current_rating
+        verdict = tables.Verdict(claim.override_verdict or rating.verdict)
+        label, grade = tables.VERDICT_LABELS[verdict], tables.GRADES[verdict]
+        colour = BADGE_COLOURS[verdict]
+    width = _badge_width(label, grade)
     response = render(
         request,
         "web/badge.svg",
         {
             "label": label,
-            "grade": tables.GRADES[verdict],
-            "verdict": verdict.value,
-            "width": _badge_width(verdict),
-            "right": _badge_width(verdict) - BADGE_SPLIT,
+            "grade": grade,
+            "width": width,
+            "right": width - BADGE_SPLIT,
             "split": BADGE_SPLIT,
-            "colour": BADGE_COLOURS[verdict],
+            "colour": colour,
         },
         content_type="image/svg+xml",
     )
@@ -256,10 +278,11 @@ BADGE_COLOURS = {
     tables.Verdict.NOT_SUPPORTED: "#8a3b00",
     tables.Verdict.CAUTION: "#a3141b",
 }
+RETRACTED_COLOUR = "#555"
 
 
-def _badge_width(verdict):
-    text = f"{tables.VERDICT_LABELS[verdict]} · {tables.GRADES[verdict]}"
+def _badge_width(label, grade):
+    text = f"{label} · {grade}" if grade else label
     return BADGE_SPLIT + 16 + 7 * len(text)
 
 

@@ -45,7 +45,7 @@ def test_claim_list_item_carries_verdict_slug_and_absolute_page_url(api, publish
     assert item["verdict_label"] == tables.VERDICT_LABELS[tables.Verdict(rating.verdict)]
 
 
-def test_drafts_and_retracted_claims_are_not_listed_and_their_detail_is_404_like_a_missing_one(
+def test_drafts_and_retracted_claims_are_not_listed_and_a_drafts_detail_is_404_like_a_missing_one(
     api, published_claim, draft_claim, system_user
 ):
     retracted = publish(EvidenceLinkFactory().claim, system_user)
@@ -53,10 +53,11 @@ def test_drafts_and_retracted_claims_are_not_listed_and_their_detail_is_404_like
     listed = [c["slug"] for c in api.get("/api/v1/claims/").json()["results"]]
     assert listed == [published_claim.slug]
     missing = api.get("/api/v1/claims/no-such-claim/")
-    for claim in (draft_claim, retracted):
-        response = api.get(f"/api/v1/claims/{claim.slug}/")
-        assert response.status_code == 404
-        assert response.json() == missing.json()
+    response = api.get(f"/api/v1/claims/{draft_claim.slug}/")
+    assert response.status_code == 404
+    assert response.json() == missing.json()
+    # A retracted claim is not missing: tests/api/test_retractions.py.
+    assert api.get(f"/api/v1/claims/{retracted.slug}/").status_code == 410
 
 
 def test_claim_detail_has_the_full_rating_evidence_reviewer_and_claimreview(
@@ -424,9 +425,14 @@ def test_public_claim_detail_exposes_exactly_the_documented_keys(api, published_
         "slug", "url", "api_url", "text", "claimant", "subject", "route", "claim_type",
         "outcome", "regulatory_code", "verdict", "verdict_label", "grade", "score",
         "overridden", "conclusion_summary", "published_at", "updated_at", "status",
-        "regulatory_note", "conclusion", "rating", "override", "evidence", "safety_signals",
-        "alternatives", "appearances", "regulatory_records", "reviewer", "reviewed_at",
-        "history_url", "claim_review",
+        "retracted_at", "retraction_reason", "regulatory_note", "conclusion", "rating",
+        "override", "evidence", "safety_signals", "alternatives", "appearances",
+        "regulatory_records", "reviewer", "reviewed_at", "history_url", "claim_review",
     }  # fmt: skip
     assert "inputs_json" not in body["rating"]
     assert set(body["reviewer"]) == {"name", "credentials"}
+    assert (body["status"], body["retracted_at"], body["retraction_reason"]) == (
+        "published",
+        None,
+        None,
+    )

@@ -39,7 +39,7 @@ def test_reverting_a_retracted_claim_to_its_published_version_is_refused(
     claim = Claim.objects.get(pk=published.pk)
     assert (claim.status, claim.retraction_reason) == ("retracted", "The trial was withdrawn.")
     assert list(VerdictChange.objects.filter(claim=claim).values_list("kind")) == history_before
-    assert client.get(claim.get_absolute_url()).status_code == 404
+    assert client.get(claim.get_absolute_url()).status_code == 410  # the retraction notice
 
 
 def test_reverting_an_override_away_is_refused_even_to_a_reviewer(

@@ -221,8 +221,8 @@ def test_export_query_count_does_not_grow_with_claims(published, system_user):
     # Published claims with subject, rating and reviewer; their regulatory-record links;
     # alternatives links; subjects; concern links; concerns; checklists; evidence links;
     # regulatory records; sources; signals; signal-subject links; reviewers; appearances;
-    # verdict history.
-    assert len(few) == len(many) == 15
+    # retracted claims; verdict history.
+    assert len(few) == len(many) == 16
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed_and_restored_exactly(

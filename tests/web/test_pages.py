@@ -148,7 +148,7 @@ def test_article_markdown_is_rendered_and_sanitised(client, site):
     assert "<script>alert(1)</script>" not in body
 
 
-@pytest.mark.parametrize("status", ["draft", "in_review", "retracted"])
+@pytest.mark.parametrize("status", ["draft", "in_review"])
 def test_unpublished_claim_is_404_like_a_missing_one(client, site, status):
     claim = site["claims"][1]
     Claim.objects.filter(pk=claim.pk).update(status=status, published_at=None)

@@ -13,9 +13,15 @@ def test_the_nu_html_checker_reports_no_error_on_the_public_pages(
     client, starter_site, vnu_command, tmp_path
 ):
     from claimcheck.claims import services
+    from claimcheck.claims.models import Claim
 
     check = services.check_request_submit(
         claim_text="Snail mucin erases acne scars", seen_at="", details=""
+    )
+    shown = starter_site.pages["claim"]
+    withdrawn = Claim.objects.published().exclude(slug=shown.split("/")[2]).order_by("slug")[0]
+    services.claim_retract(
+        claim=withdrawn, by=services.system_user(), reason="A <b>test</b> retraction & more."
     )
     pages = {
         **starter_site.pages,
@@ -25,11 +31,12 @@ def test_the_nu_html_checker_reports_no_error_on_the_public_pages(
         "search page": "/search/",
         "request status": check.get_absolute_url(),
         "not found": "/claims/no-such-claim/",
+        "retracted claim": withdrawn.get_absolute_url(),
     }
     files = {}
     for name, path in pages.items():
         response = client.get(path)
-        assert response.status_code in (200, 404), (name, response.status_code)
+        assert response.status_code in (200, 404, 410), (name, response.status_code)
         files[name] = _write(tmp_path, name, ".html", response.content)
     invalid_form = client.post("/requests/new/", {"claim_text": "short", "seen_at": "nope"})
     assert invalid_form.status_code == 400
@@ -54,6 +61,8 @@ def test_the_nu_html_checker_reports_no_error_on_the_public_pages(
         files[template] = _write(tmp_path, template, "", render_to_string(template).encode())
     badge = client.get(starter_site.pages["claim"] + "badge.svg")
     files["badge"] = _write(tmp_path, "badge", ".svg", badge.content)
+    badge = client.get(withdrawn.get_absolute_url() + "badge.svg")
+    files["retracted badge"] = _write(tmp_path, "retracted-badge", ".svg", badge.content)
 
     # One run for every file: the checker takes seconds to start.
     result = subprocess.run(
