@@ -53,7 +53,17 @@ ATTRIBUTION = (
     "ClaimCheck open data: verdicts on skincare and aesthetics claims, with their evidence"
 )
 MANIFEST = "manifest.json"
+DATAPACKAGE = "datapackage.json"
 ZIP_NAME = "claimcheck-open-data.zip"
+
+
+CSV_NOTE = (
+    "Lists and objects are JSON text; booleans are true/false; an empty cell is an empty "
+    "value. A text cell beginning with =, +, -, @, tab or carriage return (or with an "
+    "apostrophe followed by one of those or another apostrophe) is prefixed with an "
+    "apostrophe so spreadsheets do not run it as a formula; remove one leading apostrophe "
+    "from such cells to get the value. Numbers are never prefixed."
+)
 
 
 @dataclass(frozen=True)
@@ -540,6 +550,8 @@ def _plain(value):
 
 
 def _cell(value):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)  # a number is never a formula: "-2" stays a number for every reader
     value = _plain(value)
     if value is None:
         return ""
@@ -597,15 +609,123 @@ def files(data=None, *, now=None):
         "licence": LICENCE,
         "attribution": ATTRIBUTION,
         "counts": {entity.name: len(data[entity.name]) for entity in ENTITIES},
-        "csv_note": "Lists and objects are JSON text; booleans are true/false; an empty cell "
-        "is an empty value. A cell beginning with =, +, -, @, tab or carriage return (or with "
-        "an apostrophe followed by one of those or another apostrophe) is prefixed with an "
-        "apostrophe so spreadsheets do not run it as a formula; remove one leading apostrophe "
-        "from such cells to get the value.",
+        "csv_note": CSV_NOTE,
         "files": listed,
     }
-    out[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    out[DATAPACKAGE] = _json_bytes(datapackage(data, out, now=now))
+    out[MANIFEST] = _json_bytes(manifest)
     return out
+
+
+def _json_bytes(value):
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# Keys of each table, and what its references point at, for datapackage.json.
+PRIMARY_KEYS = {
+    "concerns": ["slug"],
+    "reviewers": ["slug"],
+    "subjects": ["slug"],
+    "transparency_items": ["subject", "code"],
+    "sources": ["key"],
+    "regulatory_records": ["slug"],
+    "safety_signals": ["slug"],
+    "claims": ["slug"],
+    "claim_appearances": ["claim", "url"],
+    "evidence_links": ["claim", "source"],
+    "retractions": ["claim"],
+}
+FOREIGN_KEYS = {
+    "transparency_items": [("subject", "subjects", "slug")],
+    "regulatory_records": [("subject", "subjects", "slug")],
+    "claims": [("subject", "subjects", "slug"), ("reviewer", "reviewers", "slug")],
+    "claim_appearances": [("claim", "claims", "slug")],
+    "evidence_links": [("claim", "claims", "slug"), ("source", "sources", "key")],
+    "retractions": [("subject", "subjects", "slug")],
+}
+
+
+def _field_type(values):
+    """The Table Schema type of a column, from its values (None says nothing)."""
+    kinds = set()
+    for value in values:
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            kinds.add("boolean")
+        elif isinstance(value, int):
+            kinds.add("integer")
+        elif isinstance(value, float | Decimal):
+            kinds.add("number")
+        elif isinstance(value, datetime.datetime):
+            kinds.add("datetime")
+        elif isinstance(value, datetime.date):
+            kinds.add("date")
+        elif isinstance(value, list):
+            kinds.add("array")
+        elif isinstance(value, dict):
+            kinds.add("object")
+        else:
+            kinds.add("string")
+    if kinds == {"integer", "number"}:
+        return "number"
+    return kinds.pop() if len(kinds) == 1 else "string"
+
+
+def datapackage(data, written, *, now):
+    """A Frictionless Data Package (v1) describing the CSV files: column types, primary and
+    foreign keys, hashes, licence; `frictionless validate datapackage.json` checks a dump."""
+    resources = []
+    for entity in ENTITIES:
+        rows = data[entity.name]
+        name = f"{entity.name}.csv"
+        schema = {
+            "fields": [
+                {"name": column, "type": _field_type(row.get(column) for row in rows)}
+                for column in entity.columns
+            ],
+            "missingValues": [""],
+        }
+        if entity.name in PRIMARY_KEYS:
+            schema["primaryKey"] = PRIMARY_KEYS[entity.name]
+        if entity.name in FOREIGN_KEYS:
+            schema["foreignKeys"] = [
+                {"fields": field, "reference": {"resource": target, "fields": key}}
+                for field, target, key in FOREIGN_KEYS[entity.name]
+            ]
+        resources.append(
+            {
+                "name": entity.name.replace("_", "-"),
+                "path": name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(written[name]),
+                "hash": "sha256:" + hashlib.sha256(written[name]).hexdigest(),
+                "description": entity.description,
+                "schema": schema,
+            }
+        )
+    for resource in resources:  # references name resources as the package does
+        for key in resource["schema"].get("foreignKeys", []):
+            key["reference"]["resource"] = key["reference"]["resource"].replace("_", "-")
+    return {
+        "profile": "tabular-data-package",
+        "name": "claimcheck-open-data",
+        "title": TITLE,
+        "version": FORMAT_VERSION,
+        "created": _plain(now),
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": LICENCE,
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
+        "description": ATTRIBUTION + ". " + CSV_NOTE,
+        "resources": resources,
+    }
 
 
 def write_folder(directory, *, now=None):

@@ -10,28 +10,47 @@ from claimcheck.rubric import tables
 
 
 class VerdictFeed(Feed):
+    """Atom (RFC 4287): every entry has an IRI id (a tag URI, RFC 4151, that never changes),
+    and the feed an author, so strict validators accept it."""
+
     feed_type = Atom1Feed
     title = "ClaimCheck: new and changed verdicts"
     subtitle = "Skincare and aesthetics claims, rated from the evidence."
+    author_name = "ClaimCheck"
+
+    def get_object(self, request, *args, **kwargs):
+        return request.get_host().split(":")[0]  # the tag URIs' authority
 
     def link(self):
         return reverse("web:home")
 
-    def items(self):
-        return selectors.feed_changes()
+    def author_link(self):
+        return reverse("web:about")
+
+    def items(self, authority):
+        changes = selectors.feed_changes()
+        for change in changes:
+            change.tag_authority = authority
+        return changes
 
     def item_title(self, change):
         label = tables.VERDICT_LABELS.get(change.new_verdict, change.get_kind_display())
         return f"{change.claim.text}: {label}"
 
     def item_description(self, change):
-        return f"{change.get_kind_display()}. {change.reason}"
+        # The reason already says what happened ("Published after review by ..."); the kind
+        # is added only where it does not.
+        kind = change.get_kind_display()
+        if change.reason.lower().startswith(kind.lower()):
+            return change.reason
+        return f"{kind}: {change.reason}"
 
     def item_link(self, change):
         return change.claim.get_absolute_url()
 
     def item_guid(self, change):
-        return f"verdict-change-{change.pk}"
+        day = f"{change.changed_at:%Y-%m-%d}"
+        return f"tag:{change.tag_authority},{day}:verdict-change/{change.pk}"
 
     item_guid_is_permalink = False
 

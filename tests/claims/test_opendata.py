@@ -171,6 +171,7 @@ def test_manifest_names_format_rubric_time_counts_licence_and_file_checksums(pub
     assert manifest["counts"]["reviewers"] == 1
     names = {f["name"] for f in manifest["files"]}
     assert names == {f"{e.name}.{x}" for e in opendata.ENTITIES for x in ("jsonl", "csv")}
+    assert (tmp_path / "datapackage.json").is_file()
     for listed in manifest["files"]:
         content = (tmp_path / listed["name"]).read_bytes()
         assert hashlib.sha256(content).hexdigest() == listed["sha256"]
@@ -246,6 +247,73 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed_and_restored_exactl
     assert not any(t.startswith(("=", "+", "-", "@")) for t in titles)
     jsonl = (tmp_path / "sources.jsonl").read_text()
     assert '"title": "=HYPERLINK' in jsonl  # JSON Lines keep the value as it is
+
+
+def test_datapackage_describes_every_csv_with_types_keys_and_hashes(published, tmp_path):
+    """datapackage.json (Frictionless Data Package v1): each resource names its CSV with the
+    right hash and size, lists the CSV's columns in order with a type that parses every
+    cell, and its primary and foreign keys hold in the data."""
+    opendata.write_folder(tmp_path)
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    assert package["profile"] == "tabular-data-package"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    resources = {r["name"]: r for r in package["resources"]}
+    assert {r["path"] for r in resources.values()} == {f"{e.name}.csv" for e in opendata.ENTITIES}
+    tables = {}
+    for name, resource in resources.items():
+        content = (tmp_path / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+        assert resource["bytes"] == len(content)
+        reader = csv.DictReader(io.StringIO(content.decode("utf-8")))
+        fields = resource["schema"]["fields"]
+        assert [f["name"] for f in fields] == reader.fieldnames
+        rows = tables[name] = list(reader)
+        for field in fields:
+            for row in rows:
+                _parses(row[field["name"]], field["type"], (name, field["name"]))
+        key = resource["schema"].get("primaryKey")
+        if key:
+            values = [tuple(row[k] for k in key) for row in rows]
+            assert len(values) == len(set(values)), (name, key)
+    types = {f["name"]: f["type"] for f in resources["claims"]["schema"]["fields"]}
+    assert (types["score"], types["r_points"]) == ("integer", "integer")
+    sources = {f["name"]: f["type"] for f in resources["sources"]["schema"]["fields"]}
+    assert (sources["peer_reviewed"], sources["year"]) == ("boolean", "integer")
+    assert types["factors"] == "array" and types["published_at"] == "datetime"
+    for name, resource in resources.items():
+        for foreign in resource["schema"].get("foreignKeys", []):
+            target = foreign["reference"]
+            known = {row[target["fields"]] for row in tables[target["resource"]]}
+            for row in tables[name]:
+                if row[foreign["fields"]]:
+                    assert row[foreign["fields"]] in known, (name, foreign, row)
+
+
+def _parses(cell, kind, where):
+    import datetime as dt
+
+    if cell == "":
+        return
+    if kind == "integer":
+        int(cell)
+    elif kind == "number":
+        float(cell)
+    elif kind == "boolean":
+        assert cell in ("true", "false"), where
+    elif kind == "datetime":
+        dt.datetime.fromisoformat(cell.replace("Z", "+00:00"))
+    elif kind == "date":
+        dt.date.fromisoformat(cell)
+    elif kind in ("array", "object"):
+        assert isinstance(json.loads(cell), list if kind == "array" else dict), where
+
+
+def test_negative_numbers_are_numbers_in_the_csv_not_escaped_text(published, tmp_path):
+    opendata.write_folder(tmp_path)
+    with open(tmp_path / "claims.csv", newline="", encoding="utf-8") as handle:
+        points = [row["r_points"] for row in csv.DictReader(handle)]
+    assert points and all(int(p) <= 0 or int(p) > 0 for p in points)  # every cell an integer
+    assert opendata._cell(-2) == "-2" and opendata._cell("-2") == "'-2"
 
 
 # ---------------------------------------------------------------------------------------------

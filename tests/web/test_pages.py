@@ -213,6 +213,25 @@ def test_feed_lists_new_verdicts_as_atom(client, site):
     assert "Exosome serums stimulate collagen: Caution" in body
 
 
+def test_feed_is_valid_atom_with_tag_uri_ids_and_an_author(client, site):
+    """RFC 4287: ids are IRIs, never reused (tag URIs, RFC 4151), and the feed has an author;
+    an entry's summary does not repeat its kind."""
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring(client.get("/feeds/verdicts.atom").content)  # noqa: S314
+    assert feed.find(f"{atom}author/{atom}name").text == "ClaimCheck"
+    entries = feed.findall(f"{atom}entry")
+    assert entries
+    ids = [entry.find(f"{atom}id").text for entry in entries]
+    assert len(set(ids)) == len(ids)
+    for value in ids:
+        assert re.fullmatch(r"tag:testserver,\d{4}-\d{2}-\d{2}:verdict-change/\d+", value), value
+    for entry in entries:
+        summary = entry.find(f"{atom}summary").text
+        assert not summary.startswith("Published. Published"), summary
+
+
 def test_sitemap_lists_published_claims_and_subjects(client, site):
     body = client.get("/sitemap.xml").content.decode()
     assert "/claims/exosome-claim-0/" in body and "/subjects/exosome-serums/" in body
