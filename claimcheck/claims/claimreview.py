@@ -18,11 +18,16 @@ def claim_review(*, claim, rating, base_url):
     verdict = tables.Verdict(claim.override_verdict or rating.verdict)
     label = tables.VERDICT_LABELS[verdict]
     item = {"@type": "Claim", "name": claim.text}
+    # A generic claimant ("Marketing in general") names no one: schema.org's author is left
+    # out rather than filled with a category.
     if claim.claimant and claim.claimant != "Marketing in general":
         item["author"] = {"@type": "Organization", "name": claim.claimant}
-    appearances = [a.url for a in getattr(claim, "appearance_list", [])]
+    appearances = [_work(a) for a in getattr(claim, "appearance_list", [])]
     if appearances:
+        item["appearance"] = appearances
         item["firstAppearance"] = appearances[0]
+        if "datePublished" in appearances[0]:
+            item["datePublished"] = appearances[0]["datePublished"]
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -41,4 +46,15 @@ def claim_review(*, claim, rating, base_url):
     }
     if claim.published_at:
         review["datePublished"] = claim.published_at.date().isoformat()
+        # The review's last change: a re-rating, an override, an edit of its text.
+        modified = max(claim.published_at, rating.created_at, claim.updated_at)
+        review["dateModified"] = modified.date().isoformat()
     return review
+
+
+def _work(appearance):
+    """Where the claim was seen made, as a schema.org CreativeWork."""
+    work = {"@type": "CreativeWork", "url": appearance.url}
+    if appearance.first_seen:
+        work["datePublished"] = appearance.first_seen.isoformat()
+    return work

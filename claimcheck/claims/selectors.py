@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -199,7 +199,7 @@ def claim_page(*, slug):
         .order_by("-source__year", "source__title")
     )
     history = list(claim.verdict_history.order_by("-changed_at", "-id"))
-    claim.appearance_list = list(claim.appearances.all())
+    claim.appearance_list = _appearances(claim)
     articles = list(claim.articles.filter(status="published").order_by("title"))
     return {
         "claim": claim,
@@ -210,6 +210,11 @@ def claim_page(*, slug):
         "signals": _matched_signals(claim),
         "articles": articles,
     }
+
+
+def _appearances(claim):
+    """Where the claim was seen, earliest first; undated sightings last."""
+    return list(claim.appearances.order_by(F("first_seen").asc(nulls_last=True), "id"))
 
 
 def _matched_signals(claim):
@@ -371,7 +376,7 @@ def api_claim_detail(*, slug, include_unpublished=False):
     )
     alternatives = _alternatives_with_claims(claim.subject)
     signals = _matched_signals(claim)
-    appearances = list(claim.appearances.order_by("first_seen", "id"))
+    appearances = _appearances(claim)
     records = list(claim.regulatory_records.order_by("-date", "id"))
     return {
         "claim": claim,

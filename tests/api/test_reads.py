@@ -102,6 +102,32 @@ def test_claim_detail_has_the_full_rating_evidence_reviewer_and_claimreview(
     assert body["history_url"].endswith(f"/api/v1/claims/{published_claim.slug}/history/")
 
 
+def test_claim_review_names_where_the_claim_appeared_and_when_the_review_changed(
+    api, published_claim, system_user
+):
+    import datetime
+
+    for url, seen in (
+        ("https://clinic.example/exosome-facial", datetime.date(2025, 3, 1)),
+        ("https://shop.example/serum", None),
+    ):
+        services.appearance_add(by=system_user, claim=published_claim, url=url, first_seen=seen)
+    cache.clear()
+    review = api.get(f"/api/v1/claims/{published_claim.slug}/").json()["claim_review"]
+    item = review["itemReviewed"]
+    assert item["appearance"] == [
+        {
+            "@type": "CreativeWork",
+            "url": "https://clinic.example/exosome-facial",
+            "datePublished": "2025-03-01",
+        },
+        {"@type": "CreativeWork", "url": "https://shop.example/serum"},
+    ]
+    assert item["firstAppearance"] == item["appearance"][0]
+    assert item["datePublished"] == "2025-03-01"
+    assert review["datePublished"] <= review["dateModified"]
+
+
 def test_claim_detail_query_count_does_not_grow_with_evidence_or_alternatives(
     api, published_claim, make_published, system_user, django_assert_num_queries
 ):
