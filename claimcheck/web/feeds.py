@@ -88,7 +88,14 @@ class StaticSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return ["web:home", "web:methodology", "web:about", "web:corrections", "web:open-data"]
+        return [
+            "web:home",
+            "web:methodology",
+            "web:about",
+            "web:corrections",
+            "web:open-data",
+            "web:developers",
+        ]
 
     def location(self, name):
         return reverse(name)

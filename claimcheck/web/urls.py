@@ -21,6 +21,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("methodology/", views.methodology, name="methodology"),
     path("about/", views.about, name="about"),
+    path("developers/", views.developers, name="developers"),
     path("corrections/", views.corrections, name="corrections"),
     path("open-data/", open_data.page, name="open-data"),
     path("open-data/claimcheck-open-data.zip", open_data.download, name="open-data-zip"),

@@ -171,6 +171,12 @@ def methodology(request):
 
 @require_GET
 @public_page
+def developers(request):
+    return render(request, "web/developers.html")
+
+
+@require_GET
+@public_page
 def about(request):
     return render(request, "web/about.html")
 

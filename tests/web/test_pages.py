@@ -54,6 +54,10 @@ PAGES = [
     ("/compare/?subjects=exosome-serums,retinol", 4),
     # methodology is generated from the rubric code: no query
     ("/methodology/", 0),
+    # the API's promises and changelog are text
+    ("/developers/", 0),
+    # corrections: every retraction with its date
+    ("/corrections/", 1),
     # articles list: count for the paginator; the page of articles with reviewers; the
     # retracted articles with their public reasons (first page only)
     ("/articles/", 3),
@@ -211,6 +215,15 @@ def test_feed_lists_new_verdicts_as_atom(client, site):
     assert response["Content-Type"].startswith("application/atom+xml")
     body = response.content.decode()
     assert "Exosome serums stimulate collagen: Caution" in body
+
+
+def test_developers_page_says_how_versions_change_and_lists_changes_by_date(client, site):
+    page = client.get("/developers/").content.decode()
+    assert "Within <code>/api/v1/</code>, changes are additive." in page
+    assert "<code>Deprecation</code> header" in page and "<code>Sunset</code> header" in page
+    assert '<time datetime="2026-12-02">' in page
+    assert 'href="/api/schema/?format=json"' in page
+    assert '<a href="/developers/">API</a>' in client.get("/").content.decode()  # footer
 
 
 def test_feed_is_valid_atom_with_tag_uri_ids_and_an_author(client, site):

@@ -27,6 +27,7 @@ def test_the_nu_html_checker_reports_no_error_on_the_public_pages(
         **starter_site.pages,
         "about": "/about/",
         "corrections": "/corrections/",
+        "developers": "/developers/",
         "search with no result": "/search/?q=zzzxqj",
         "search page": "/search/",
         "request status": check.get_absolute_url(),
