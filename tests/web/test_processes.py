@@ -258,13 +258,13 @@ def _journey(install):
     statuses, _, _ = install.round(api, {"If-None-Match": api_etag})
     assert statuses == [304] * REQUESTS
 
-    # A reviewer retracts it from another process: gone from every worker on the next request,
-    # conditional or not.
+    # A reviewer retracts it from another process: every worker answers with the retraction
+    # notice (410) on the next request, conditional or not.
     install.shell(RETRACT.format(slug=slug))
     for path, headers in ((page, None), (page, {"If-None-Match": etag}), (api, None)):
         statuses, _, by_worker = install.round(path, headers)
-        assert set(statuses) == {404}, (path, statuses)
-        assert by_worker == {pid: {404} for pid in install.workers()}, (path, by_worker)
+        assert set(statuses) == {410}, (path, statuses)
+        assert by_worker == {pid: {410} for pid in install.workers()}, (path, by_worker)
 
     # Published again, from another process: back on every worker, under a new ETag.
     install.shell(REPUBLISH.format(slug=slug))
