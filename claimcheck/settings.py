@@ -297,9 +297,11 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "ClaimCheck API",
     "DESCRIPTION": (
-        "Skincare and aesthetics claims rated from the evidence. Reads are open (anonymous "
-        "clients are rate-limited; an API key raises the limit); writes need a write-enabled "
-        "API key or a staff session. Errors always have the shape "
+        "Skincare and aesthetics claims rated from the evidence. Reads, the copy check and "
+        "check requests are open (anonymous clients are rate-limited; an API key raises the "
+        "limit); writes need a write-enabled API key or a staff session. Send a key as "
+        "`Authorization: Bearer <key>` or `Authorization: Api-Key <key>` (the same key); any "
+        "other scheme, or a key that is not valid, is a 401. Errors always have the shape "
         '`{"error": {"code", "message", "fields"}}`. See the README for limits, pagination, '
         "caching and examples."
     ),

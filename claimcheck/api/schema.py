@@ -8,10 +8,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import SAFE_METHODS
 
 from . import docs
 from .errors import body
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .permissions import PublicCreate
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -30,18 +32,47 @@ class AutoSchema(SpectacularAutoSchema):
         tags = getattr(self.view, "schema_tags", None)
         return list(tags) if tags else super().get_tags()
 
+    def get_auth(self):
+        """The key and the staff session, plus `{}` (no credentials) wherever anyone may
+        call: every read, and the two open POSTs (check requests and the copy check), so a
+        generated client does not demand a key for them. Writes keep requiring one."""
+        auths = super().get_auth()
+        public_post = self.method == "POST" and any(
+            isinstance(permission, PublicCreate) for permission in self.view.get_permissions()
+        )
+        if (self.method in SAFE_METHODS or public_post) and {} not in auths:
+            auths.append({})
+        return auths
+
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """One key, two ways to send it: as a bearer token (what generated clients send) or with
+    the Api-Key scheme. Either is enough, so they are two alternative requirements."""
+
     target_class = "claimcheck.api.authentication.ApiKeyAuthentication"
-    name = "ApiKey"
+    name = ["Bearer", "ApiKey"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Authorization: Api-Key <key>`. Keys are issued by ClaimCheck staff.",
-        }
+        return [
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "`Authorization: Bearer <key>`, the same key as ApiKey. "
+                "Generated clients send this by default (openapi-python-client's "
+                "`AuthenticatedClient(token=key)`).",
+            },
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Authorization: Api-Key <key>` (the value is the scheme and "
+                "the key). Keys are issued by ClaimCheck staff. Any other scheme, or a key that "
+                "is not valid, is a 401.",
+            },
+        ]
 
 
 class StaffSessionScheme(OpenApiAuthenticationExtension):
