@@ -248,9 +248,30 @@ RESPONSE_HEADERS = [
         OpenApiTypes.INT,
         OpenApiParameter.HEADER,
         response=[429],
-        description="Seconds to wait before retrying.",
+        description="Seconds until the window you exhausted ends (equal to its `t`).",
     ),
 ]
+# The limits (draft-ietf-httpapi-ratelimit-headers-11), on every answer of an operation.
+RATE_LIMIT_HEADERS = [
+    OpenApiParameter(
+        "RateLimit-Policy",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=True,
+        description='The limits this request counts against: `"anon";q=60;w=60` is a quota '
+        "of `q` requests per `w` seconds (policies: anon, api_key, staff, write, copy_check, "
+        "check_request).",
+    ),
+    OpenApiParameter(
+        "RateLimit",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=True,
+        description='Your place in each: `"anon";r=57;t=42` is `r` requests left for the '
+        "next `t` seconds. Absent on a 304 (not counted).",
+    ),
+]
+RESPONSE_HEADERS += RATE_LIMIT_HEADERS
 
 
 def enum(name, values, description):

@@ -20,7 +20,7 @@ from claimcheck import freshness, rubric
 from claimcheck.claims import copycheck, search, selectors, services
 from claimcheck.claims.models import Claim, EvidenceLink, SafetySignal, Source, Subject
 
-from . import conditional, docs, errors, filters, schema
+from . import conditional, docs, errors, filters, schema, throttling
 from . import representations as rep
 from . import serializers as inputs
 from .errors import Conflict
@@ -83,6 +83,8 @@ class ApiView(APIView):
         response = conditional.finish(request, response, last_modified=self.last_modified)
         if self.cache_answers and not isinstance(response, HttpResponseNotModified):
             conditional.cached_answer(request, response)
+        for name, value in throttling.headers(request, self).items():
+            response[name] = value
         return response
 
     @cached_property
@@ -1023,6 +1025,7 @@ class CheckRequestCreate(ApiView):
             415: schema.UNSUPPORTED,
             429: schema.THROTTLED,
         },
+        parameters=schema.RATE_LIMIT_HEADERS,
     )
     def post(self, request):
         data = inputs.CheckRequestInput(data=request.data)
@@ -1150,6 +1153,7 @@ class CopyCheck(ApiView):
             415: schema.UNSUPPORTED,
             429: schema.THROTTLED,
         },
+        parameters=schema.RATE_LIMIT_HEADERS,
     )
     def post(self, request):
         data = inputs.CopyCheckInput(data=request.data)

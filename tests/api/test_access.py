@@ -256,21 +256,6 @@ def test_a_key_is_created_in_the_admin_and_shown_once(admin_user, partner, staff
 # Throttles
 
 
-@pytest.fixture
-def low_rates(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": "3/min",
-            "api_key": "5/min",
-            "staff": "5/min",
-            "write": "2/hour",
-            "check_request": "2/hour",
-        },
-    }
-    return settings
-
-
 def test_anonymous_clients_get_429_with_retry_after_in_the_error_shape(api, low_rates):
     for _ in range(3):
         assert api.get("/api/v1/rubric/").status_code == 200
