@@ -7,6 +7,7 @@ from django.utils import timezone
 from claimcheck.accounts.models import ApiKey
 
 from ..queries import VERSION
+from ..redis_server import production_caches
 from .conftest import key_client, session_client
 
 pytestmark = pytest.mark.django_db
@@ -358,13 +359,7 @@ def test_with_redis_the_limit_is_one_expiring_counter_and_fails_open_when_redis_
     import redis
     from django.core.cache import caches
 
-    low_rates.CACHES = {
-        "default": {
-            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
-    }
+    low_rates.CACHES = production_caches(redis_server.url)
     statuses = [api.get("/api/v1/rubric/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     key = caches["default"].make_key("throttle:anon:127.0.0.1")

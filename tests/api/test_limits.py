@@ -7,6 +7,7 @@ import re
 import pytest
 
 from ..queries import COUNTED, VERSION
+from ..redis_server import production_caches
 from .conftest import key_client
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +104,7 @@ def test_without_redis_retry_after_is_the_time_left_in_the_database_window(api, 
 
 @pytest.fixture
 def on_redis(low_rates, redis_server):
-    low_rates.CACHES = {
-        "default": {
-            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
-    }
+    low_rates.CACHES = production_caches(redis_server.url)
     return redis_server
 
 
