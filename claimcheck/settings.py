@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
     "claimcheck.web.middleware.RefuseNulMiddleware",
     "claimcheck.web.middleware.BoundedUploadMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "claimcheck.api.cors.ApiCorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -301,7 +301,9 @@ SPECTACULAR_SETTINGS = {
         "check requests are open (anonymous clients are rate-limited; an API key raises the "
         "limit); writes need a write-enabled API key or a staff session. Send a key as "
         "`Authorization: Bearer <key>` or `Authorization: Api-Key <key>` (the same key); any "
-        "other scheme, or a key that is not valid, is a 401. Errors always have the shape "
+        "other scheme, or a key that is not valid, is a 401. Reads, the copy check and check "
+        "requests answer any origin (CORS, without cookies); other writes are same-origin. "
+        "Bodies are JSON (`Content-Type: application/json`). Errors always have the shape "
         '`{"error": {"code", "message", "fields"}}`. See the README for limits, pagination, '
         "caching and examples."
     ),
@@ -324,7 +326,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # CORS: the read API answers any origin, without cookies; writes are never allowed
-# cross-origin (no unsafe method is offered to a preflight).
+# cross-origin (no unsafe method is offered to a preflight), except the two open POSTs, the
+# copy checker and check requests, whose preflight also offers POST and Content-Type
+# (claimcheck/api/cors.py).
 CORS_URLS_REGEX = r"^/api/v1/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False

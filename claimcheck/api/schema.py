@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework.permissions import SAFE_METHODS
 
 from . import docs
-from .errors import body
+from .errors import body, unsupported_media_type
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .permissions import PublicCreate
 
@@ -165,7 +165,7 @@ PAYLOAD_TOO_LARGE = _error(
 UNSUPPORTED = _error(
     "The body is not application/json.",
     "unsupported_media_type",
-    'Unsupported media type "text/plain" in request.',
+    unsupported_media_type("text/plain"),
 )
 PRECONDITION_REQUIRED = _error(
     "If-Match is missing.",
