@@ -276,7 +276,7 @@ REST_FRAMEWORK = {
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_PARSER_CLASSES": ["claimcheck.api.parsers.StrictJSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claimcheck.api.negotiation.JSONFallbackNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claimcheck.api.negotiation.JSONNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["claimcheck.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="60/min"),
@@ -308,6 +308,14 @@ SPECTACULAR_SETTINGS = {
         "caching and examples."
     ),
     "VERSION": "1.0.0",
+    # The data is the open-data dump's (claims/opendata.py); the contact page's address is
+    # added per request (api/schema.py: contact_page).
+    "CONTACT": {"name": "ClaimCheck"},
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claimcheck.api.schema.contact_page",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,

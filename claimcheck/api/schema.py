@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import SAFE_METHODS
 
-from . import docs
+from . import docs, negotiation
 from .errors import body, unsupported_media_type
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .permissions import PublicCreate
@@ -89,6 +89,15 @@ class StaffSessionScheme(OpenApiAuthenticationExtension):
         }
 
 
+def contact_page(result, generator, request, public):
+    """info.contact links this install's about page, built from the request's host (a
+    description made by `manage.py spectacular` has no host, so names no page)."""
+    if request is not None:
+        contact = {**result["info"]["contact"], "url": request.build_absolute_uri("/about/")}
+        result["info"]["contact"] = contact
+    return result
+
+
 def _error(description, code, message, fields=None):
     return OpenApiResponse(
         docs.ErrorResponse,
@@ -148,6 +157,11 @@ RETRACTED = OpenApiResponse(
             },
         )
     ],
+)
+NOT_ACCEPTABLE = _error(
+    "The Accept header allows no JSON (no Accept, or */*, is JSON).",
+    "not_acceptable",
+    negotiation.NOT_ACCEPTABLE,
 )
 CONFLICT = _error(
     "The object is not in a state that allows the change.",
@@ -299,6 +313,7 @@ def read(
         304: NOT_MODIFIED,
         401: UNAUTHORIZED,
         404: NOT_FOUND,
+        406: NOT_ACCEPTABLE,
         429: THROTTLED,
     }
     if lists or parameters:
@@ -325,6 +340,7 @@ def write(*, summary, description, request, response, example, status=200, updat
         401: UNAUTHORIZED,
         403: FORBIDDEN,
         404: NOT_FOUND,
+        406: NOT_ACCEPTABLE,
         409: CONFLICT,
         412: PRECONDITION_FAILED,
         413: PAYLOAD_TOO_LARGE,

@@ -303,7 +303,7 @@ class ClaimList(ApiView):
     @schema.read(
         summary="List published claims",
         description="Published claims with their verdicts. Filter, search with `q` (ranked by "
-        "relevance unless `ordering` is given) and page through them. Two queries.",
+        "relevance unless `ordering` is given) and page through them.",
         response=docs.ClaimPage,
         example=_page(_EX_CLAIM),
         lists=True,
@@ -399,7 +399,7 @@ class ClaimDetail(ApiView):
         "factors with sentences and sources, rubric version, inputs hash), override, evidence "
         "with identifiers and links, matched safety signals, alternatives, reviewer, dates and "
         "a schema.org ClaimReview. Drafts are 404. A retracted claim is a 410 whose body adds "
-        "`retraction`: when and why, with its history's address. Seven queries.",
+        "`retraction`: when and why, with its history's address.",
         response=docs.ClaimDetailOut,
         example=_EX_CLAIM_DETAIL,
         gone=True,
@@ -505,7 +505,7 @@ class ClaimHistory(ApiView):
     @schema.read(
         summary="A claim's public verdict history",
         description="Every published change of the verdict or score, newest first; a "
-        "retracted claim's history stays readable, its retraction first. Three queries.",
+        "retracted claim's history stays readable, its retraction first.",
         response=docs.VerdictChangePage,
         example=_page(
             {
@@ -617,8 +617,7 @@ class SubjectList(ApiView):
 
     @schema.read(
         summary="List subjects",
-        description="Treatments, products, ingredients and devices with published claims. "
-        "Three queries.",
+        description="Treatments, products, ingredients and devices with published claims.",
         response=docs.SubjectPage,
         example=_page(_EX_SUBJECT_SUMMARY),
         lists=True,
@@ -649,7 +648,8 @@ class SubjectDetail(ApiView):
 
     @schema.read(
         summary="A subject with its claims, alternatives and checklist",
-        description="Nine queries.",
+        description="Its published claims, alternatives, transparency checklist, regulatory "
+        "records, safety signals and articles.",
         response=docs.SubjectDetailOut,
         example={
             **_EX_SUBJECT_SUMMARY,
@@ -686,7 +686,7 @@ class SourceList(ApiView):
         summary="List sources, or look one up by identifier",
         description="Studies, reviews, trial registrations, regulatory documents and "
         "guidelines cited by published claims. `?pmid=`, `?doi=`, `?nct=` and `?fda_number=` "
-        "look a source up (a malformed identifier is a 400). Two queries.",
+        "look a source up (a malformed identifier is a 400).",
         response=docs.SourcePage,
         example=_page(_EX_SOURCE),
         lists=True,
@@ -761,7 +761,10 @@ class SourceDetail(ApiView):
     schema_tags = ["sources"]
 
     @schema.read(
-        summary="A source", description="One query.", response=docs.SourceOut, example=_EX_SOURCE
+        summary="A source",
+        description="One source with its identifiers, links and study design.",
+        response=docs.SourceOut,
+        example=_EX_SOURCE,
     )
     def get(self, request, pk):
         source = _source_queryset(request).filter(pk=pk).first()
@@ -818,7 +821,7 @@ class SignalList(ApiView):
     @schema.read(
         summary="List official safety signals",
         description="FDA, CDC, state and EU warnings; an active signal caps the verdict of "
-        "every claim it matches. Three queries.",
+        "every claim it matches.",
         response=docs.SignalPage,
         example=_page(
             {
@@ -873,7 +876,7 @@ class ArticleList(ApiView):
 
     @schema.read(
         summary="List published articles",
-        description="Editorial explainers, newest first. Two queries.",
+        description="Editorial explainers, newest first.",
         response=docs.ArticlePage,
         example=_page(_EX_ARTICLE),
         lists=True,
@@ -897,8 +900,7 @@ class ArticleDetail(ApiView):
 
     @schema.read(
         summary="A published article",
-        description="With its body (Markdown and sanitised HTML), subjects, claims and "
-        "references. Four queries.",
+        description="With its body (Markdown and sanitised HTML), subjects, claims and references.",
         response=docs.ArticleDetailOut,
         example={
             **_EX_ARTICLE,
@@ -922,7 +924,7 @@ class RubricView(ApiView):
 
     @extend_schema(
         summary="The current rating rubric",
-        description="Generated from the rubric's code: tables, weights, rules, bands. No query.",
+        description="Generated from the rubric's code: tables, weights, rules, bands.",
         responses={
             200: OpenApiTypes.OBJECT,
             304: schema.NOT_MODIFIED,
@@ -1021,6 +1023,7 @@ class CheckRequestCreate(ApiView):
             ),
             400: schema.BAD_REQUEST,
             401: schema.UNAUTHORIZED,
+            406: schema.NOT_ACCEPTABLE,
             413: schema.PAYLOAD_TOO_LARGE,
             415: schema.UNSUPPORTED,
             429: schema.THROTTLED,
@@ -1140,6 +1143,7 @@ class CopyCheck(ApiView):
                 ],
             ),
             401: schema.UNAUTHORIZED,
+            406: schema.NOT_ACCEPTABLE,
             413: schema.OpenApiResponse(
                 docs.ErrorResponse,
                 description="The text is over 20,000 characters (or the body over 1 MB).",
