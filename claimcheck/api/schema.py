@@ -158,11 +158,6 @@ RETRACTED = OpenApiResponse(
         )
     ],
 )
-NOT_ACCEPTABLE = _error(
-    "The Accept header allows no JSON (no Accept, or */*, is JSON).",
-    "not_acceptable",
-    negotiation.NOT_ACCEPTABLE,
-)
 CONFLICT = _error(
     "The object is not in a state that allows the change.",
     "conflict",
@@ -192,6 +187,11 @@ THROTTLED = _error(
     "throttled",
     "Too many requests: retry in 42 seconds.",
 )
+NOT_ACCEPTABLE = _error(
+    "The Accept header allows no JSON (no Accept, or */*, is JSON).",
+    "not_acceptable",
+    negotiation.NOT_ACCEPTABLE,
+)
 NOT_MODIFIED = OpenApiResponse(description="Your copy is current (If-None-Match matched).")
 
 PAGE = OpenApiParameter(
@@ -204,9 +204,10 @@ PAGE_SIZE = OpenApiParameter(
     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
     description=f"Items per page (default {DEFAULT_PAGE_SIZE}).",
 )
+NO_NUL = {"type": "string", "pattern": "^[^\\u0000]*$"}  # a NUL in a parameter is a 400
 Q = OpenApiParameter(
     "q",
-    OpenApiTypes.STR,
+    NO_NUL,
     description="Full-text search (typos and plurals tolerated); results are ranked by "
     "relevance unless `ordering` is given. Cut to 200 characters.",
 )
@@ -288,6 +289,16 @@ RATE_LIMIT_HEADERS = [
 RESPONSE_HEADERS += RATE_LIMIT_HEADERS
 
 
+def slug(name, description, max_length):
+    """A filter by slug: ASCII letters, digits, - and _ (anything else is a 400); empty is
+    no filter, as for every filter."""
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$", "maxLength": max_length},
+        description=f"{description} Empty: not filtered.",
+    )
+
+
 def enum(name, values, description):
     return OpenApiParameter(name, OpenApiTypes.STR, enum=list(values), description=description)
 
@@ -330,8 +341,21 @@ def read(
     )
 
 
-def write(*, summary, description, request, response, example, status=200, update=True, tags=()):
-    """A POST or PATCH: the body, its example answer, and every error it can answer."""
+def write(
+    *,
+    summary,
+    description,
+    request,
+    response,
+    example,
+    status=200,
+    update=True,
+    conflict=True,
+    tags=(),
+):
+    """A POST or PATCH: the body, its example answer, and every error it can answer. A create
+    that nothing can conflict with (`conflict=False`) declares no 409: a duplicate slug or
+    identifier is a 400 naming the field, as every other invalid value."""
     responses = {
         status: OpenApiResponse(
             response, examples=[OpenApiExample("Example", value=example, response_only=True)]
@@ -349,6 +373,8 @@ def write(*, summary, description, request, response, example, status=200, updat
     }
     if update:
         responses[428] = PRECONDITION_REQUIRED
+    if not conflict:
+        del responses[409]
     return extend_schema(
         summary=summary,
         description=description,

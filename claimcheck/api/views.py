@@ -311,8 +311,8 @@ class ClaimList(ApiView):
             schema.enum("verdict", filters.GRADE_TO_VERDICT.values(), "Verdict shown."),
             schema.enum("grade", "ABCDF", "Grade shown (A well supported ... F caution)."),
             schema.enum("subject_kind", Subject.Kind.values, "The subject's kind."),
-            schema.OpenApiParameter("concern", OpenApiTypes.STR, description="Concern slug."),
-            schema.OpenApiParameter("subject", OpenApiTypes.STR, description="Subject slug."),
+            schema.slug("concern", "Concern slug.", filters.SLUG_LENGTHS["concern"]),
+            schema.slug("subject", "Subject slug.", filters.SLUG_LENGTHS["subject"]),
             schema.enum("route", Claim.Route.values, "Route of use claimed."),
             schema.enum("claim_type", Claim.ClaimType.values, "Kind of claim."),
             schema.enum("regulatory_code", Claim.RegulatoryCode.values, "Regulatory code."),
@@ -362,12 +362,14 @@ class ClaimCreate(WriteView):
     @schema.write(
         summary="Create a draft claim",
         description="Creates a draft (never published directly: submit it for review). "
-        "Workflow and rating fields cannot be set.",
+        "Workflow and rating fields cannot be set. A slug already in use is a 400 naming "
+        "`slug`.",
         request=inputs.ClaimCreateInput,
         response=docs.ClaimDetailOut,
         example={**_EX_CLAIM_DETAIL, "status": "draft", "claim_review": None},
         status=201,
         update=False,
+        conflict=False,
     )
     def post(self, request):
         data = inputs.ClaimCreateInput(data=request.data)
@@ -623,7 +625,7 @@ class SubjectList(ApiView):
         lists=True,
         parameters=[
             schema.enum("kind", Subject.Kind.values, "The subject's kind."),
-            schema.OpenApiParameter("concern", OpenApiTypes.STR, description="Concern slug."),
+            schema.slug("concern", "Concern slug.", filters.SLUG_LENGTHS["concern"]),
             schema.UPDATED_SINCE,
             schema.Q,
             schema.ordering(filters.SUBJECT_ORDERING, "name"),
@@ -735,6 +737,7 @@ class SourceCreate(WriteView):
         example=_EX_SOURCE,
         status=201,
         update=False,
+        conflict=False,
     )
     def post(self, request):
         data = inputs.SourceInput(data=request.data)
@@ -846,7 +849,7 @@ class SignalList(ApiView):
             schema.enum("status", SafetySignal.Status.values, "Active or resolved."),
             schema.enum("issuer", SafetySignal.Issuer.values, "Who issued it."),
             schema.enum("kind", SafetySignal.Kind.values, "Kind of notice."),
-            schema.OpenApiParameter("subject", OpenApiTypes.STR, description="Subject slug."),
+            schema.slug("subject", "Subject slug.", filters.SLUG_LENGTHS["subject"]),
             schema.ordering(filters.SIGNAL_ORDERING, "-date"),
         ],
     )
@@ -965,9 +968,10 @@ class SearchView(ApiView):
         parameters=[
             schema.OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"},
                 required=True,
-                description="What to look for; cut to 200 characters.",
+                description="What to look for (at least one visible character); cut to 200 "
+                "characters.",
             ),
         ],
     )
