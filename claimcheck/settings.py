@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "claimcheck.web.middleware.DatabaseUnavailableMiddleware",
     "claimcheck.web.middleware.RefuseNulMiddleware",
     "claimcheck.web.middleware.BoundedUploadMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "claimcheck.api.cors.ApiCorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -276,7 +276,7 @@ REST_FRAMEWORK = {
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_PARSER_CLASSES": ["claimcheck.api.parsers.StrictJSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claimcheck.api.negotiation.JSONFallbackNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claimcheck.api.negotiation.JSONNegotiation",
     "DEFAULT_THROTTLE_CLASSES": ["claimcheck.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="60/min"),
@@ -297,13 +297,25 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "ClaimCheck API",
     "DESCRIPTION": (
-        "Skincare and aesthetics claims rated from the evidence. Reads are open (anonymous "
-        "clients are rate-limited; an API key raises the limit); writes need a write-enabled "
-        "API key or a staff session. Errors always have the shape "
+        "Skincare and aesthetics claims rated from the evidence. Reads, the copy check and "
+        "check requests are open (anonymous clients are rate-limited; an API key raises the "
+        "limit); writes need a write-enabled API key or a staff session. Send a key as "
+        "`Authorization: Bearer <key>` or `Authorization: Api-Key <key>` (the same key); any "
+        "other scheme, or a key that is not valid, is a 401. Reads, the copy check and check "
+        "requests answer any origin (CORS, without cookies); other writes are same-origin. "
+        "Bodies are JSON (`Content-Type: application/json`). Errors always have the shape "
         '`{"error": {"code", "message", "fields"}}`. See the README for limits, pagination, '
         "caching and examples."
     ),
     "VERSION": "1.0.0",
+    # The data is the open-data dump's (claims/opendata.py); the contact page's address is
+    # added per request (api/schema.py: contact_page).
+    "CONTACT": {"name": "ClaimCheck"},
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claimcheck.api.schema.contact_page",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -322,13 +334,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # CORS: the read API answers any origin, without cookies; writes are never allowed
-# cross-origin (no unsafe method is offered to a preflight).
+# cross-origin (no unsafe method is offered to a preflight), except the two open POSTs, the
+# copy checker and check requests, whose preflight also offers POST and Content-Type
+# (claimcheck/api/cors.py).
 CORS_URLS_REGEX = r"^/api/v1/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match", "if-modified-since"]
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "RateLimit", "RateLimit-Policy"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {

@@ -12,6 +12,18 @@ import redis
 WAIT = 10  # seconds any state change may take at most before a test fails
 
 
+def production_caches(location):
+    """CACHES as production sets them: the fail-soft Redis backend at `location`, with the
+    short timeouts that keep an outage from stalling a request."""
+    return {
+        "default": {
+            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+
+
 class RedisServer:
     def __init__(self, directory):
         binary = shutil.which("redis-server")

@@ -34,11 +34,17 @@ class Hit:
 
     count: int
     limit: int
-    reset_in: float  # seconds until the window ends
+    reset_in: float  # seconds until the window ends (Redis' PTTL, or the row's window end)
+    counted: bool = True  # False while Redis is down and the limit fails open: not known
 
     @property
     def allowed(self):
         return self.count <= self.limit
+
+    @property
+    def remaining(self):
+        """Requests left in this window after this one."""
+        return max(0, self.limit - self.count)
 
     @property
     def retry_after(self):
@@ -69,7 +75,7 @@ def hit(key, *, limit, window, fail_open=True):
         except cachebackend.UNAVAILABLE as error:
             cachebackend.outage.failed("rate limit", error)
             if fail_open:
-                return Hit(count=1, limit=limit, reset_in=window)
+                return Hit(count=1, limit=limit, reset_in=window, counted=False)
             found, reset_in = _in_database(key, window)
         else:
             cachebackend.outage.succeeded()

@@ -74,6 +74,15 @@ MESSAGES = {
 }
 
 
+def unsupported_media_type(sent):
+    """What to send instead: a browser's fetch() with a string body sends text/plain."""
+    sent = sent.split(";")[0].strip()
+    said = f'"{sent}"' if sent else "none"
+    return (
+        f'Send the body as JSON, with "Content-Type: application/json" (this request sent {said}).'
+    )
+
+
 def body(code, message, fields=None):
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
@@ -122,6 +131,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(*exc.args)
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc = exceptions.UnsupportedMediaType(
+            exc.detail, detail=unsupported_media_type(context["request"].content_type)
+        )
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError("The request could not be read.")
     elif isinstance(exc, DjangoValidationError):

@@ -33,6 +33,9 @@ class SlugFilter(django_filters.CharFilter):
     field_class = forms.SlugField
 
 
+SLUG_LENGTHS = {"concern": 60, "subject": 120}  # the longest slug each filter takes
+
+
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -74,8 +77,8 @@ class ClaimFilter(django_filters.FilterSet):
     subject_kind = django_filters.ChoiceFilter(
         field_name="subject__kind", choices=Subject.Kind.choices
     )
-    concern = SlugFilter(field_name="subject__concerns__slug", max_length=60)
-    subject = SlugFilter(field_name="subject__slug", max_length=120)
+    concern = SlugFilter(field_name="subject__concerns__slug", max_length=SLUG_LENGTHS["concern"])
+    subject = SlugFilter(field_name="subject__slug", max_length=SLUG_LENGTHS["subject"])
     route = django_filters.ChoiceFilter(choices=Claim.Route.choices)
     claim_type = django_filters.ChoiceFilter(choices=Claim.ClaimType.choices)
     regulatory_code = django_filters.ChoiceFilter(choices=Claim.RegulatoryCode.choices)
@@ -100,7 +103,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 class SubjectFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Subject.Kind.choices)
-    concern = SlugFilter(field_name="concerns__slug", max_length=60)
+    concern = SlugFilter(field_name="concerns__slug", max_length=SLUG_LENGTHS["concern"])
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -130,7 +133,7 @@ class SignalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SafetySignal.Status.choices)
     issuer = django_filters.ChoiceFilter(choices=SafetySignal.Issuer.choices)
     kind = django_filters.ChoiceFilter(choices=SafetySignal.Kind.choices)
-    subject = SlugFilter(field_name="subjects__slug", max_length=120)
+    subject = SlugFilter(field_name="subjects__slug", max_length=SLUG_LENGTHS["subject"])
 
     class Meta:
         model = SafetySignal

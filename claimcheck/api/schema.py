@@ -8,10 +8,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import SAFE_METHODS
 
-from . import docs
-from .errors import body
+from . import docs, negotiation
+from .errors import body, unsupported_media_type
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .permissions import PublicCreate
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -30,18 +32,47 @@ class AutoSchema(SpectacularAutoSchema):
         tags = getattr(self.view, "schema_tags", None)
         return list(tags) if tags else super().get_tags()
 
+    def get_auth(self):
+        """The key and the staff session, plus `{}` (no credentials) wherever anyone may
+        call: every read, and the two open POSTs (check requests and the copy check), so a
+        generated client does not demand a key for them. Writes keep requiring one."""
+        auths = super().get_auth()
+        public_post = self.method == "POST" and any(
+            isinstance(permission, PublicCreate) for permission in self.view.get_permissions()
+        )
+        if (self.method in SAFE_METHODS or public_post) and {} not in auths:
+            auths.append({})
+        return auths
+
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """One key, two ways to send it: as a bearer token (what generated clients send) or with
+    the Api-Key scheme. Either is enough, so they are two alternative requirements."""
+
     target_class = "claimcheck.api.authentication.ApiKeyAuthentication"
-    name = "ApiKey"
+    name = ["Bearer", "ApiKey"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Authorization: Api-Key <key>`. Keys are issued by ClaimCheck staff.",
-        }
+        return [
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "`Authorization: Bearer <key>`, the same key as ApiKey. "
+                "Generated clients send this by default (openapi-python-client's "
+                "`AuthenticatedClient(token=key)`).",
+            },
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Authorization: Api-Key <key>` (the value is the scheme and "
+                "the key). Keys are issued by ClaimCheck staff. Any other scheme, or a key that "
+                "is not valid, is a 401.",
+            },
+        ]
 
 
 class StaffSessionScheme(OpenApiAuthenticationExtension):
@@ -56,6 +87,15 @@ class StaffSessionScheme(OpenApiAuthenticationExtension):
             "description": "A staff member's admin session; unsafe methods need the CSRF token "
             "in X-CSRFToken.",
         }
+
+
+def contact_page(result, generator, request, public):
+    """info.contact links this install's about page, built from the request's host (a
+    description made by `manage.py spectacular` has no host, so names no page)."""
+    if request is not None:
+        contact = {**result["info"]["contact"], "url": request.build_absolute_uri("/about/")}
+        result["info"]["contact"] = contact
+    return result
 
 
 def _error(description, code, message, fields=None):
@@ -134,7 +174,7 @@ PAYLOAD_TOO_LARGE = _error(
 UNSUPPORTED = _error(
     "The body is not application/json.",
     "unsupported_media_type",
-    'Unsupported media type "text/plain" in request.',
+    unsupported_media_type("text/plain"),
 )
 PRECONDITION_REQUIRED = _error(
     "If-Match is missing.",
@@ -146,6 +186,11 @@ THROTTLED = _error(
     "Over the rate limit; Retry-After says when to retry.",
     "throttled",
     "Too many requests: retry in 42 seconds.",
+)
+NOT_ACCEPTABLE = _error(
+    "The Accept header allows no JSON (no Accept, or */*, is JSON).",
+    "not_acceptable",
+    negotiation.NOT_ACCEPTABLE,
 )
 NOT_MODIFIED = OpenApiResponse(description="Your copy is current (If-None-Match matched).")
 
@@ -159,9 +204,10 @@ PAGE_SIZE = OpenApiParameter(
     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
     description=f"Items per page (default {DEFAULT_PAGE_SIZE}).",
 )
+NO_NUL = {"type": "string", "pattern": "^[^\\u0000]*$"}  # a NUL in a parameter is a 400
 Q = OpenApiParameter(
     "q",
-    OpenApiTypes.STR,
+    NO_NUL,
     description="Full-text search (typos and plurals tolerated); results are ranked by "
     "relevance unless `ordering` is given. Cut to 200 characters.",
 )
@@ -217,9 +263,40 @@ RESPONSE_HEADERS = [
         OpenApiTypes.INT,
         OpenApiParameter.HEADER,
         response=[429],
-        description="Seconds to wait before retrying.",
+        description="Seconds until the window you exhausted ends (equal to its `t`).",
     ),
 ]
+# The limits (draft-ietf-httpapi-ratelimit-headers-11), on every answer of an operation.
+RATE_LIMIT_HEADERS = [
+    OpenApiParameter(
+        "RateLimit-Policy",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=True,
+        description='The limits this request counts against: `"anon";q=60;w=60` is a quota '
+        "of `q` requests per `w` seconds (policies: anon, api_key, staff, write, copy_check, "
+        "check_request).",
+    ),
+    OpenApiParameter(
+        "RateLimit",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=True,
+        description='Your place in each: `"anon";r=57;t=42` is `r` requests left for the '
+        "next `t` seconds. Absent on a 304 (not counted).",
+    ),
+]
+RESPONSE_HEADERS += RATE_LIMIT_HEADERS
+
+
+def slug(name, description, max_length):
+    """A filter by slug: ASCII letters, digits, - and _ (anything else is a 400); empty is
+    no filter, as for every filter."""
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$", "maxLength": max_length},
+        description=f"{description} Empty: not filtered.",
+    )
 
 
 def enum(name, values, description):
@@ -247,6 +324,7 @@ def read(
         304: NOT_MODIFIED,
         401: UNAUTHORIZED,
         404: NOT_FOUND,
+        406: NOT_ACCEPTABLE,
         429: THROTTLED,
     }
     if lists or parameters:
@@ -263,8 +341,21 @@ def read(
     )
 
 
-def write(*, summary, description, request, response, example, status=200, update=True, tags=()):
-    """A POST or PATCH: the body, its example answer, and every error it can answer."""
+def write(
+    *,
+    summary,
+    description,
+    request,
+    response,
+    example,
+    status=200,
+    update=True,
+    conflict=True,
+    tags=(),
+):
+    """A POST or PATCH: the body, its example answer, and every error it can answer. A create
+    that nothing can conflict with (`conflict=False`) declares no 409: a duplicate slug or
+    identifier is a 400 naming the field, as every other invalid value."""
     responses = {
         status: OpenApiResponse(
             response, examples=[OpenApiExample("Example", value=example, response_only=True)]
@@ -273,6 +364,7 @@ def write(*, summary, description, request, response, example, status=200, updat
         401: UNAUTHORIZED,
         403: FORBIDDEN,
         404: NOT_FOUND,
+        406: NOT_ACCEPTABLE,
         409: CONFLICT,
         412: PRECONDITION_FAILED,
         413: PAYLOAD_TOO_LARGE,
@@ -281,6 +373,8 @@ def write(*, summary, description, request, response, example, status=200, updat
     }
     if update:
         responses[428] = PRECONDITION_REQUIRED
+    if not conflict:
+        del responses[409]
     return extend_schema(
         summary=summary,
         description=description,

@@ -6,6 +6,32 @@ from rest_framework import serializers as s
 
 from claimcheck.claims.models import Claim, EvidenceLink, Source, Subject
 
+JSON_TYPES = {bool: "true or false", int: "a number", float: "a number", list: "an array"}
+
+
+class _TextOnly:
+    """DRF's text fields turn 0 into "0" and true into "True", so `{"text": 0}` would be
+    checked as the text "0" and answered as if all were well. A JSON value of another type
+    where text belongs is a client's mistake: refused, naming the field."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            kind = JSON_TYPES.get(type(data), "an object")
+            raise s.ValidationError(f"Send this as a JSON string, not {kind}.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class Text(_TextOnly, s.CharField):
+    pass
+
+
+class Slug(_TextOnly, s.SlugField):
+    pass
+
+
+class Url(_TextOnly, s.URLField):
+    pass
+
 
 class StrictSerializer(s.Serializer):
     """Unknown fields are an error, not silently dropped, so a client trying to set `status`
@@ -23,19 +49,19 @@ class StrictSerializer(s.Serializer):
 
 class ClaimFieldsInput(StrictSerializer):
     subject = s.SlugRelatedField(slug_field="slug", queryset=Subject.objects.all())
-    text = s.CharField(max_length=300)
-    claimant = s.CharField(max_length=200, required=False)
+    text = Text(max_length=300)
+    claimant = Text(max_length=200, required=False)
     route = s.ChoiceField(choices=Claim.Route.choices)
     claim_type = s.ChoiceField(choices=Claim.ClaimType.choices)
-    outcome = s.CharField(max_length=200)
+    outcome = Text(max_length=200)
     regulatory_code = s.ChoiceField(choices=Claim.RegulatoryCode.choices)
-    regulatory_note = s.CharField(required=False, allow_blank=True, max_length=5000)
-    conclusion_summary = s.CharField(required=False, allow_blank=True, max_length=300)
-    conclusion = s.CharField(required=False, allow_blank=True, max_length=20000)
+    regulatory_note = Text(required=False, allow_blank=True, max_length=5000)
+    conclusion_summary = Text(required=False, allow_blank=True, max_length=300)
+    conclusion = Text(required=False, allow_blank=True, max_length=20000)
 
 
 class ClaimCreateInput(ClaimFieldsInput):
-    slug = s.SlugField(max_length=150)
+    slug = Slug(max_length=150)
 
 
 class ClaimUpdateInput(ClaimFieldsInput):
@@ -44,16 +70,16 @@ class ClaimUpdateInput(ClaimFieldsInput):
 
 class SourceInput(StrictSerializer):
     kind = s.ChoiceField(choices=Source.Kind.choices, required=False)
-    title = s.CharField(max_length=500)
-    authors = s.CharField(max_length=500, required=False, allow_blank=True)
-    publisher = s.CharField(max_length=300, required=False, allow_blank=True)
+    title = Text(max_length=500)
+    authors = Text(max_length=500, required=False, allow_blank=True)
+    publisher = Text(max_length=300, required=False, allow_blank=True)
     year = s.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)
-    pmid = s.CharField(max_length=9, required=False, allow_blank=True)
-    doi = s.CharField(max_length=200, required=False, allow_blank=True)
-    nct = s.CharField(max_length=11, required=False, allow_blank=True)
-    fda_number = s.CharField(max_length=16, required=False, allow_blank=True)
-    fda_reference = s.CharField(max_length=100, required=False, allow_blank=True)
-    url = s.URLField(max_length=500, required=False, allow_blank=True)
+    pmid = Text(max_length=9, required=False, allow_blank=True)
+    doi = Text(max_length=200, required=False, allow_blank=True)
+    nct = Text(max_length=11, required=False, allow_blank=True)
+    fda_number = Text(max_length=16, required=False, allow_blank=True)
+    fda_reference = Text(max_length=100, required=False, allow_blank=True)
+    url = Url(max_length=500, required=False, allow_blank=True)
     design = s.ChoiceField(choices=Source.Design.choices)
     population = s.ChoiceField(choices=Source.Population.choices, required=False)
     participants = s.IntegerField(
@@ -64,8 +90,8 @@ class SourceInput(StrictSerializer):
     peer_reviewed = s.BooleanField(required=False)
     registered = s.BooleanField(required=False)
     retracted = s.BooleanField(required=False)
-    summary = s.CharField(required=False, allow_blank=True, max_length=20000)
-    provisional_note = s.CharField(max_length=500, required=False, allow_blank=True)
+    summary = Text(required=False, allow_blank=True, max_length=20000)
+    provisional_note = Text(max_length=500, required=False, allow_blank=True)
 
 
 class EvidenceFieldsInput(StrictSerializer):
@@ -81,15 +107,15 @@ class EvidenceFieldsInput(StrictSerializer):
     dose_response = s.BooleanField(required=False)
     studies_exact_product = s.BooleanField(required=False)
     risk_of_bias = s.ChoiceField(choices=EvidenceLink.RiskOfBias.choices, required=False)
-    risk_of_bias_reason = s.CharField(required=False, allow_blank=True, max_length=5000)
+    risk_of_bias_reason = Text(required=False, allow_blank=True, max_length=5000)
     inconsistency = s.BooleanField(required=False)
-    inconsistency_reason = s.CharField(required=False, allow_blank=True, max_length=5000)
+    inconsistency_reason = Text(required=False, allow_blank=True, max_length=5000)
     indirect_population = s.BooleanField(required=False)
     indirect_intervention = s.BooleanField(required=False)
     indirect_outcome = s.BooleanField(required=False)
-    indirectness_reason = s.CharField(required=False, allow_blank=True, max_length=5000)
+    indirectness_reason = Text(required=False, allow_blank=True, max_length=5000)
     provisional = s.BooleanField(required=False)
-    note = s.CharField(required=False, allow_blank=True, max_length=5000)
+    note = Text(required=False, allow_blank=True, max_length=5000)
 
 
 class EvidenceCreateInput(EvidenceFieldsInput):
@@ -101,15 +127,15 @@ class EvidenceUpdateInput(EvidenceFieldsInput):
 
 
 class CheckRequestInput(StrictSerializer):
-    claim_text = s.CharField(max_length=300)
-    seen_at = s.URLField(max_length=500, required=False, allow_blank=True)
-    details = s.CharField(max_length=2000, required=False, allow_blank=True)
+    claim_text = Text(max_length=300)
+    seen_at = Url(max_length=500, required=False, allow_blank=True)
+    details = Text(max_length=2000, required=False, allow_blank=True)
 
 
 class CopyCheckInput(StrictSerializer):
     """The length limit is checked by the view, which answers 413 rather than 400."""
 
-    text = s.CharField(
+    text = Text(
         allow_blank=True,
         trim_whitespace=False,
         help_text="The marketing copy to check, up to 20,000 characters.",

@@ -62,6 +62,7 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
             window=self.duration,
             fail_open=self.scope in self.FAIL_OPEN,
         )
+        _counted(request)[self.scope] = (self.hit, self.duration)
         return self.hit.allowed
 
     def counter_key(self, ident):
@@ -72,6 +73,44 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.key
+
+
+def _counted(request):
+    """{scope: (hit, window)} of the limits this request was counted against, kept on the
+    Django request so the answer can report them whatever answers it."""
+    django_request = request._request
+    if not hasattr(django_request, "ratelimits"):
+        django_request.ratelimits = {}
+    return django_request.ratelimits
+
+
+def headers(request, view):
+    """The limits as RateLimit-Policy and RateLimit fields (draft-ietf-httpapi-ratelimit-
+    headers-11): `"anon";q=60;w=60` is the policy (quota q per window of w seconds) and
+    `"anon";r=57;t=42` this client's place in it (r requests left, for the next t seconds).
+
+    Built from the counters the throttles already read, so no query or round trip is added.
+    An answer given before the limits were counted (an anonymous 304, which is free, or a
+    refused credential) names the client's policy only. A limit failing open while Redis is
+    down is not known, so it has no RateLimit item."""
+    counted = getattr(request._request, "ratelimits", None)
+    if counted:
+        policies = [(scope, hit.limit, window) for scope, (hit, window) in counted.items()]
+        limits = [
+            f'"{scope}";r={hit.remaining};t={hit.retry_after}'
+            for scope, (hit, _) in counted.items()
+            if hit.counted
+        ]
+    elif hasattr(request, "_user"):  # authentication ran, so the client is known
+        scope = ClientRateThrottle().choose(request, view)[0]
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+        policies, limits = [(scope, *ratelimits.parse_rate(rate))], []
+    else:
+        return {}
+    fields = {"RateLimit-Policy": ", ".join(f'"{s}";q={q};w={w}' for s, q, w in policies)}
+    if limits:
+        fields["RateLimit"] = ", ".join(limits)
+    return fields
 
 
 class ClientRateThrottle(_DynamicScopeThrottle):

@@ -7,6 +7,7 @@ from drf_spectacular.views import (
 )
 
 from . import errors, views
+from .negotiation import SchemaNegotiation
 
 app_name = "api"
 
@@ -32,7 +33,11 @@ urlpatterns = [
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/check-requests/", views.CheckRequestCreate.as_view(), name="check-requests"),
     path("v1/check/", views.CopyCheck.as_view(), name="check"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=SchemaNegotiation),
+        name="schema",
+    ),
     # Both viewers are served from drf-spectacular-sidecar (no CDN). Swagger UI keeps the site's
     # policy. Redoc styles itself with styled-components, which writes <style> elements at run
     # time (no nonce can reach its bundle), and starts a worker from a blob: URL: its page alone

@@ -20,7 +20,7 @@ from claimcheck import freshness, rubric
 from claimcheck.claims import copycheck, search, selectors, services
 from claimcheck.claims.models import Claim, EvidenceLink, SafetySignal, Source, Subject
 
-from . import conditional, docs, errors, filters, schema
+from . import conditional, docs, errors, filters, schema, throttling
 from . import representations as rep
 from . import serializers as inputs
 from .errors import Conflict
@@ -83,6 +83,8 @@ class ApiView(APIView):
         response = conditional.finish(request, response, last_modified=self.last_modified)
         if self.cache_answers and not isinstance(response, HttpResponseNotModified):
             conditional.cached_answer(request, response)
+        for name, value in throttling.headers(request, self).items():
+            response[name] = value
         return response
 
     @cached_property
@@ -301,7 +303,7 @@ class ClaimList(ApiView):
     @schema.read(
         summary="List published claims",
         description="Published claims with their verdicts. Filter, search with `q` (ranked by "
-        "relevance unless `ordering` is given) and page through them. Two queries.",
+        "relevance unless `ordering` is given) and page through them.",
         response=docs.ClaimPage,
         example=_page(_EX_CLAIM),
         lists=True,
@@ -309,8 +311,8 @@ class ClaimList(ApiView):
             schema.enum("verdict", filters.GRADE_TO_VERDICT.values(), "Verdict shown."),
             schema.enum("grade", "ABCDF", "Grade shown (A well supported ... F caution)."),
             schema.enum("subject_kind", Subject.Kind.values, "The subject's kind."),
-            schema.OpenApiParameter("concern", OpenApiTypes.STR, description="Concern slug."),
-            schema.OpenApiParameter("subject", OpenApiTypes.STR, description="Subject slug."),
+            schema.slug("concern", "Concern slug.", filters.SLUG_LENGTHS["concern"]),
+            schema.slug("subject", "Subject slug.", filters.SLUG_LENGTHS["subject"]),
             schema.enum("route", Claim.Route.values, "Route of use claimed."),
             schema.enum("claim_type", Claim.ClaimType.values, "Kind of claim."),
             schema.enum("regulatory_code", Claim.RegulatoryCode.values, "Regulatory code."),
@@ -360,12 +362,14 @@ class ClaimCreate(WriteView):
     @schema.write(
         summary="Create a draft claim",
         description="Creates a draft (never published directly: submit it for review). "
-        "Workflow and rating fields cannot be set.",
+        "Workflow and rating fields cannot be set. A slug already in use is a 400 naming "
+        "`slug`.",
         request=inputs.ClaimCreateInput,
         response=docs.ClaimDetailOut,
         example={**_EX_CLAIM_DETAIL, "status": "draft", "claim_review": None},
         status=201,
         update=False,
+        conflict=False,
     )
     def post(self, request):
         data = inputs.ClaimCreateInput(data=request.data)
@@ -397,7 +401,7 @@ class ClaimDetail(ApiView):
         "factors with sentences and sources, rubric version, inputs hash), override, evidence "
         "with identifiers and links, matched safety signals, alternatives, reviewer, dates and "
         "a schema.org ClaimReview. Drafts are 404. A retracted claim is a 410 whose body adds "
-        "`retraction`: when and why, with its history's address. Seven queries.",
+        "`retraction`: when and why, with its history's address.",
         response=docs.ClaimDetailOut,
         example=_EX_CLAIM_DETAIL,
         gone=True,
@@ -503,7 +507,7 @@ class ClaimHistory(ApiView):
     @schema.read(
         summary="A claim's public verdict history",
         description="Every published change of the verdict or score, newest first; a "
-        "retracted claim's history stays readable, its retraction first. Three queries.",
+        "retracted claim's history stays readable, its retraction first.",
         response=docs.VerdictChangePage,
         example=_page(
             {
@@ -615,14 +619,13 @@ class SubjectList(ApiView):
 
     @schema.read(
         summary="List subjects",
-        description="Treatments, products, ingredients and devices with published claims. "
-        "Three queries.",
+        description="Treatments, products, ingredients and devices with published claims.",
         response=docs.SubjectPage,
         example=_page(_EX_SUBJECT_SUMMARY),
         lists=True,
         parameters=[
             schema.enum("kind", Subject.Kind.values, "The subject's kind."),
-            schema.OpenApiParameter("concern", OpenApiTypes.STR, description="Concern slug."),
+            schema.slug("concern", "Concern slug.", filters.SLUG_LENGTHS["concern"]),
             schema.UPDATED_SINCE,
             schema.Q,
             schema.ordering(filters.SUBJECT_ORDERING, "name"),
@@ -647,7 +650,8 @@ class SubjectDetail(ApiView):
 
     @schema.read(
         summary="A subject with its claims, alternatives and checklist",
-        description="Nine queries.",
+        description="Its published claims, alternatives, transparency checklist, regulatory "
+        "records, safety signals and articles.",
         response=docs.SubjectDetailOut,
         example={
             **_EX_SUBJECT_SUMMARY,
@@ -684,7 +688,7 @@ class SourceList(ApiView):
         summary="List sources, or look one up by identifier",
         description="Studies, reviews, trial registrations, regulatory documents and "
         "guidelines cited by published claims. `?pmid=`, `?doi=`, `?nct=` and `?fda_number=` "
-        "look a source up (a malformed identifier is a 400). Two queries.",
+        "look a source up (a malformed identifier is a 400).",
         response=docs.SourcePage,
         example=_page(_EX_SOURCE),
         lists=True,
@@ -733,6 +737,7 @@ class SourceCreate(WriteView):
         example=_EX_SOURCE,
         status=201,
         update=False,
+        conflict=False,
     )
     def post(self, request):
         data = inputs.SourceInput(data=request.data)
@@ -759,7 +764,10 @@ class SourceDetail(ApiView):
     schema_tags = ["sources"]
 
     @schema.read(
-        summary="A source", description="One query.", response=docs.SourceOut, example=_EX_SOURCE
+        summary="A source",
+        description="One source with its identifiers, links and study design.",
+        response=docs.SourceOut,
+        example=_EX_SOURCE,
     )
     def get(self, request, pk):
         source = _source_queryset(request).filter(pk=pk).first()
@@ -816,7 +824,7 @@ class SignalList(ApiView):
     @schema.read(
         summary="List official safety signals",
         description="FDA, CDC, state and EU warnings; an active signal caps the verdict of "
-        "every claim it matches. Three queries.",
+        "every claim it matches.",
         response=docs.SignalPage,
         example=_page(
             {
@@ -841,7 +849,7 @@ class SignalList(ApiView):
             schema.enum("status", SafetySignal.Status.values, "Active or resolved."),
             schema.enum("issuer", SafetySignal.Issuer.values, "Who issued it."),
             schema.enum("kind", SafetySignal.Kind.values, "Kind of notice."),
-            schema.OpenApiParameter("subject", OpenApiTypes.STR, description="Subject slug."),
+            schema.slug("subject", "Subject slug.", filters.SLUG_LENGTHS["subject"]),
             schema.ordering(filters.SIGNAL_ORDERING, "-date"),
         ],
     )
@@ -871,7 +879,7 @@ class ArticleList(ApiView):
 
     @schema.read(
         summary="List published articles",
-        description="Editorial explainers, newest first. Two queries.",
+        description="Editorial explainers, newest first.",
         response=docs.ArticlePage,
         example=_page(_EX_ARTICLE),
         lists=True,
@@ -895,8 +903,7 @@ class ArticleDetail(ApiView):
 
     @schema.read(
         summary="A published article",
-        description="With its body (Markdown and sanitised HTML), subjects, claims and "
-        "references. Four queries.",
+        description="With its body (Markdown and sanitised HTML), subjects, claims and references.",
         response=docs.ArticleDetailOut,
         example={
             **_EX_ARTICLE,
@@ -920,7 +927,7 @@ class RubricView(ApiView):
 
     @extend_schema(
         summary="The current rating rubric",
-        description="Generated from the rubric's code: tables, weights, rules, bands. No query.",
+        description="Generated from the rubric's code: tables, weights, rules, bands.",
         responses={
             200: OpenApiTypes.OBJECT,
             304: schema.NOT_MODIFIED,
@@ -961,9 +968,10 @@ class SearchView(ApiView):
         parameters=[
             schema.OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"},
                 required=True,
-                description="What to look for; cut to 200 characters.",
+                description="What to look for (at least one visible character); cut to 200 "
+                "characters.",
             ),
         ],
     )
@@ -1019,10 +1027,12 @@ class CheckRequestCreate(ApiView):
             ),
             400: schema.BAD_REQUEST,
             401: schema.UNAUTHORIZED,
+            406: schema.NOT_ACCEPTABLE,
             413: schema.PAYLOAD_TOO_LARGE,
             415: schema.UNSUPPORTED,
             429: schema.THROTTLED,
         },
+        parameters=schema.RATE_LIMIT_HEADERS,
     )
     def post(self, request):
         data = inputs.CheckRequestInput(data=request.data)
@@ -1137,6 +1147,7 @@ class CopyCheck(ApiView):
                 ],
             ),
             401: schema.UNAUTHORIZED,
+            406: schema.NOT_ACCEPTABLE,
             413: schema.OpenApiResponse(
                 docs.ErrorResponse,
                 description="The text is over 20,000 characters (or the body over 1 MB).",
@@ -1150,6 +1161,7 @@ class CopyCheck(ApiView):
             415: schema.UNSUPPORTED,
             429: schema.THROTTLED,
         },
+        parameters=schema.RATE_LIMIT_HEADERS,
     )
     def post(self, request):
         data = inputs.CopyCheckInput(data=request.data)

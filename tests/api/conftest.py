@@ -36,6 +36,22 @@ def api():
     return APIClient()
 
 
+@pytest.fixture
+def low_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "3/min",
+            "api_key": "5/min",
+            "staff": "5/min",
+            "write": "2/hour",
+            "check_request": "2/hour",
+            "copy_check": "2/min",
+        },
+    }
+    return settings
+
+
 def publish(claim, by, *, reviewer=None):
     claim = services.claim_submit_for_review(claim=claim, by=by)
     return services.claim_publish(claim=claim, by=by, reviewer=reviewer or ReviewerFactory())

@@ -7,6 +7,7 @@ from django.utils import timezone
 from claimcheck.accounts.models import ApiKey
 
 from ..queries import VERSION
+from ..redis_server import production_caches
 from .conftest import key_client, session_client
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,86 @@ def test_malformed_and_unknown_keys_are_401_with_the_scheme_named(api):
         assert response.json()["error"]["code"] == "authentication_failed"
 
 
+def test_a_bearer_key_is_the_same_key_as_an_api_key_one(api, read_key, write_key, low_rates):
+    """What generated clients send by default (openapi-python-client's AuthenticatedClient)."""
+    for _ in range(3):
+        api.get("/api/v1/rubric/")
+    assert api.get("/api/v1/rubric/").status_code == 429  # this address is out of its limit
+    statuses = []
+    for scheme in ["Bearer", "bearer", "Bearer", "Api-Key", "Bearer", "Bearer"]:
+        response = api.get("/api/v1/rubric/", HTTP_AUTHORIZATION=f"{scheme} {read_key}")
+        statuses.append(response.status_code)
+        if response.status_code == 200:
+            assert response["Cache-Control"] == "private, no-cache"  # a keyed answer
+    # Both spellings count against the one key's limit (5/min here), not the address's.
+    assert statuses == [200] * 5 + [429]
+    assert ApiKey.objects.get(name="Reader").last_used_at is not None
+    # A write key sent as a bearer token writes: the empty body is refused field by field.
+    response = api.post(
+        "/api/v1/sources/", {}, format="json", HTTP_AUTHORIZATION=f"Bearer {write_key}"
+    )
+    assert response.status_code == 400
+    assert "title" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Token {key}", "Basic Ym9zczp4eHh4eHh4eHh4eHh4eHh4", "Digest x", "{key}", "ApiKey {key}"],
+)
+def test_an_authorization_scheme_the_api_does_not_know_is_a_401_not_anonymous(
+    api, read_key, header
+):
+    response = api.get("/api/v1/rubric/", HTTP_AUTHORIZATION=header.format(key=read_key))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Api-Key realm="api", Bearer realm="api"'
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_auth_scheme"
+    assert "Authorization: Bearer <key>" in error["message"]
+    assert error["fields"] == {}
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer", "Bearer ", "Bearer nonsense", "Bearer cc_12345678_wrong", "Bearer a b"]
+)
+def test_a_malformed_or_unknown_bearer_key_is_a_401(api, header):
+    response = api.get("/api/v1/claims/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert "Bearer" in response["WWW-Authenticate"]
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_revoked_key_is_refused_whichever_scheme_sends_it(api, revoked_key):
+    for scheme in ["Bearer", "Api-Key"]:
+        response = api.get("/api/v1/rubric/", HTTP_AUTHORIZATION=f"{scheme} {revoked_key}")
+        assert response.status_code == 401, scheme
+
+
+def test_a_key_sent_outside_the_authorization_header_is_a_401_that_says_where(api, read_key):
+    by_header = api.get("/api/v1/rubric/", HTTP_X_API_KEY=read_key)
+    in_the_address = api.get(f"/api/v1/rubric/?api_key={read_key}")
+    for response in (by_header, in_the_address):
+        assert response.status_code == 401
+        assert "Authorization header" in response.json()["error"]["message"]
+    assert api.get("/api/v1/rubric/").status_code == 200  # and without one: anonymous
+
+
+def test_the_description_offers_both_key_schemes_and_no_credentials_for_public_calls(api, db):
+    described = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schemes = described["components"]["securitySchemes"]
+    assert schemes["Bearer"] == {**schemes["Bearer"], "type": "http", "scheme": "bearer"}
+    assert schemes["ApiKey"]["type"] == "apiKey"
+    public = {("post", "/api/v1/check/"), ("post", "/api/v1/check-requests/")}
+    checked = 0
+    for path, operations in described["paths"].items():
+        for method, operation in operations.items():
+            security = operation["security"]
+            assert {"Bearer": []} in security and {"ApiKey": []} in security, (method, path)
+            anonymous = method == "get" or (method, path) in public
+            assert ({} in security) == anonymous, (method, path)
+            checked += 1
+    assert checked == 21
+
+
 def test_keys_are_stored_hashed_and_record_their_last_use(read_key):
     key = ApiKey.objects.get()
     assert read_key.startswith(f"cc_{key.prefix}_")
@@ -174,21 +255,6 @@ def test_a_key_is_created_in_the_admin_and_shown_once(admin_user, partner, staff
 
 # ---------------------------------------------------------------------------------------------
 # Throttles
-
-
-@pytest.fixture
-def low_rates(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": "3/min",
-            "api_key": "5/min",
-            "staff": "5/min",
-            "write": "2/hour",
-            "check_request": "2/hour",
-        },
-    }
-    return settings
 
 
 def test_anonymous_clients_get_429_with_retry_after_in_the_error_shape(api, low_rates):
@@ -293,13 +359,7 @@ def test_with_redis_the_limit_is_one_expiring_counter_and_fails_open_when_redis_
     import redis
     from django.core.cache import caches
 
-    low_rates.CACHES = {
-        "default": {
-            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
-    }
+    low_rates.CACHES = production_caches(redis_server.url)
     statuses = [api.get("/api/v1/rubric/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     key = caches["default"].make_key("throttle:anon:127.0.0.1")

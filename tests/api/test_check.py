@@ -145,6 +145,22 @@ def test_empty_text_is_a_400_naming_the_field(api, text):
     assert error["fields"] == {"text": ["Send the marketing text to check: it is empty."]}
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [(0, "a number"), (5.5, "a number"), (True, "true or false"), (["x"], "an array")],
+)
+def test_text_that_is_not_a_json_string_is_a_400_not_an_empty_all_clear(api, text, kind):
+    response = api.post(URL, {"text": text}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "text": [f"Send this as a JSON string, not {kind}."]
+    }
+    response = api.post(URL, {"text": {"copy": "x"}}, format="json")
+    assert response.json()["error"]["fields"] == {
+        "text": ["Send this as a JSON string, not an object."]
+    }
+
+
 def test_a_missing_or_unknown_field_is_a_400(api):
     assert api.post(URL, {}, format="json").status_code == 400
     response = api.post(URL, {"text": "Retinol works.", "verdict": "x"}, format="json")

@@ -7,6 +7,7 @@ a write-enabled key (their answers are mostly 400s, which is the point). The run
 derandomized, so a failure reproduces.
 """
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,86 @@ def test_interactive_docs_load_nothing_from_another_site(api, path, db):  # db: 
     assert "drf_spectacular_sidecar" in html
     for marker in ("https://", "http://", "//cdn", "fonts.g"):
         assert marker not in html.replace("http://testserver", ""), marker
+
+
+@pytest.mark.parametrize(
+    ("query", "media_type"),
+    [
+        ("", "application/vnd.oai.openapi"),
+        ("?format=json", "application/vnd.oai.openapi+json"),
+        ("?format=yaml", "application/vnd.oai.openapi"),
+    ],
+)
+def test_the_description_is_served_as_json_when_its_address_asks(api, db, query, media_type):
+    """Generators that fetch a URL take what it serves: ?format=json must be JSON."""
+    response = api.get(f"/api/schema/{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == media_type
+    if "json" in media_type:
+        assert response.json()["openapi"].startswith("3.")
+    else:
+        assert response.content.startswith(b"openapi: 3.")
+
+
+def test_the_description_names_its_licence_and_contact_and_no_internal_notes(api, db):
+    described = api.get("/api/schema/?format=json").json()
+    info = described["info"]
+    assert info["license"]["name"] == "CC BY 4.0"
+    assert info["contact"]["url"] == "http://testserver/about/"
+    texts = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            texts.extend(
+                v for k, v in node.items() if k in ("description", "summary") and isinstance(v, str)
+            )
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(described)
+    assert len(texts) > 100
+    internal = re.compile(r"\b(no|one|two|three|four|five|six|seven|eight|nine|\d+) quer(y|ies)\b")
+    assert [text for text in texts if internal.search(text.lower())] == []
+
+
+def _parameter(described, path, name):
+    operation = described["paths"][path]["get"]
+    return next(p for p in operation["parameters"] if p["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "values"),
+    [
+        ("/api/v1/claims/", "subject", ["no-such-subject", "é", "a b", "", "x" * 121]),
+        ("/api/v1/claims/", "concern", ["acne_scars", "acne/scars", "", "x" * 61]),
+        ("/api/v1/subjects/", "concern", ["acne", "ACNE-2", "é"]),
+        ("/api/v1/signals/", "subject", ["retinol", "retinol!"]),
+        ("/api/v1/search/", "q", ["retinol", "é", "", "   "]),
+        ("/api/v1/claims/", "q", ["retinol", ""]),
+    ],
+)
+def test_the_server_accepts_exactly_the_filter_values_the_description_allows(
+    api, db, path, name, values
+):
+    """Slug filters say their pattern and length, and search says it needs a word, so a
+    generated client or a fuzzer that keeps to the description is not refused."""
+    import jsonschema
+
+    described = api.get("/api/schema/?format=json").json()
+    parameter = _parameter(described, path, name)
+    for value in values:
+        allowed = jsonschema.Draft202012Validator(parameter["schema"]).is_valid(value)
+        status = api.get(path, {name: value}).status_code
+        assert status == (200 if allowed else 400), (name, value, status)
+
+
+def test_creates_declare_no_409_and_answer_a_duplicate_with_a_400_naming_the_field(api, db):
+    described = api.get("/api/schema/?format=json").json()
+    for path in ["/api/v1/claims/", "/api/v1/sources/"]:
+        responses = described["paths"][path]["post"]["responses"]
+        assert "409" not in responses and "400" in responses, path
+    # Where a state can conflict (a claim that is no longer a draft), 409 stays declared.
+    assert "409" in described["paths"]["/api/v1/claims/{slug}/evidence/"]["post"]["responses"]

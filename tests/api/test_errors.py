@@ -159,10 +159,29 @@ def test_database_unavailable_is_a_json_503_with_retry_after(api, monkeypatch):
 
 @override_settings(DEBUG=False)
 def test_html_is_never_served_even_when_asked_for(api, published_claim):
-    response = api.get("/api/v1/claims/", HTTP_ACCEPT="text/html")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = api.get("/api/v1/claims/", HTTP_ACCEPT=browser)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     response = api.get("/api/v1/claims/?format=api")
+    assert response["Content-Type"] == "application/json"
+    assert api.get("/api/v1/claims/", HTTP_ACCEPT="text/html").status_code == 406
+
+
+@pytest.mark.parametrize("accept", ["application/xml", "text/csv", "text/html", "image/*"])
+def test_an_accept_the_api_cannot_serve_is_a_json_406(api, published_claim, accept):
+    for path in ["/api/v1/claims/", f"/api/v1/claims/{published_claim.slug}/"]:
+        response = api.get(path, HTTP_ACCEPT=accept)
+        assert_error(response, 406, "not_acceptable")
+        assert "Accept: application/json" in response.json()["error"]["message"]
+    response = api.post("/api/v1/check/", {"text": "Retinol."}, format="json", HTTP_ACCEPT=accept)
+    assert response.status_code == 406
+
+
+@pytest.mark.parametrize("accept", ["application/json", "*/*", "application/*", ""])
+def test_json_and_wildcards_are_served(api, published_claim, accept):
+    response = api.get("/api/v1/claims/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
 
 

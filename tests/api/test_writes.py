@@ -205,3 +205,36 @@ def test_anonymous_check_request_is_stored_for_moderation(api):
     request = CheckRequest.objects.get()
     assert request.status == "new"
     assert response.json()["status_url"].endswith(f"/requests/{request.public_id}/")
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "kind"),
+    [
+        ({"claim_text": 12345}, "claim_text", "a number"),
+        ({"claim_text": "0", "seen_at": "https://0.com", "details": 0}, "details", "a number"),
+        ({"claim_text": "Snail slime cures acne", "details": True}, "details", "true or false"),
+        ({"claim_text": "Snail slime cures acne", "seen_at": 1}, "seen_at", "a number"),
+        ({"claim_text": ["Snail slime"]}, "claim_text", "an array"),
+    ],
+)
+def test_a_check_request_field_of_the_wrong_json_type_is_a_400_naming_it(api, body, field, kind):
+    from claimcheck.claims.models import CheckRequest
+
+    response = api.post("/api/v1/check-requests/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        field: [f"Send this as a JSON string, not {kind}."]
+    }
+    assert not CheckRequest.objects.exists()
+
+
+def test_numbers_are_not_taken_for_text_in_a_draft(write_key):
+    client = key_client(write_key)
+    body = claim_body(SubjectFactory(), slug=0, outcome=7.5, claimant=False)
+    response = client.post("/api/v1/claims/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"slug", "outcome", "claimant"}
+    response = client.post("/api/v1/sources/", {"title": 1, "design": "rct"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"title"}
+    assert not Claim.objects.exists() and not Source.objects.exists()

@@ -11,6 +11,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from ..factories import EvidenceLinkFactory, ReviewerFactory
+from ..redis_server import production_caches
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,13 +113,7 @@ def database_behind_proxy(settings):
 def redis_cache(settings, redis_server):
     """Production's cache: with Redis holding the content version, cached pages need no
     database. (Without Redis the version is in the database, so every page needs it.)"""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
-    }
+    settings.CACHES = production_caches(redis_server.url)
     yield
     from claimcheck import freshness
 

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from claimcheck.claims.models import Claim, Rating, Source, Subject
 from claimcheck.web import cachebackend
 
+from ..redis_server import production_caches
+
 pytestmark = pytest.mark.django_db
 
 CLOSED_PORT = "redis://127.0.0.1:9/0"  # discard port: nothing listens there
@@ -18,13 +20,7 @@ CLOSED_PORT = "redis://127.0.0.1:9/0"  # discard port: nothing listens there
 @pytest.fixture
 def redis_down(settings):
     """The production cache backend, pointed at a port where no Redis answers."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
-            "LOCATION": CLOSED_PORT,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
-    }
+    settings.CACHES = production_caches(CLOSED_PORT)
     cachebackend.outage.down = False
     yield caches["default"]
     cachebackend.outage.down = False

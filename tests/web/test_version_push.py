@@ -12,7 +12,7 @@ from django.core.cache import cache
 from claimcheck import freshness
 from claimcheck.claims import services
 
-from ..redis_server import until
+from ..redis_server import production_caches, until
 from .conftest import NEW_TRIAL, add_new_trial
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pushed(settings, redis_server):
     """The production cache backend on the throwaway server, with the version pushed."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "claimcheck.web.cachebackend.FailSoftRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
-    }
+    settings.CACHES = production_caches(redis_server.url)
     settings.CONTENT_VERSION_PUSH = True
     until(lambda: freshness.watcher.get() is not None, "the version was never pushed")
     yield redis_server
