@@ -262,6 +262,14 @@ class Source(models.Model):
         blank=True,
         help_text="Extraction fields still to be confirmed, shown publicly.",
     )
+    # When and how a person checked this source's identifiers and extracted facts against a
+    # public copy of its record; a claim is published only on verified sources.
+    verified_on = models.DateField(null=True, blank=True)
+    verified_how = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The record that was seen (where and what it confirmed).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -317,6 +325,11 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100),
                 name="claims_source_year_range",
+            ),
+            # A verification date says how the record was checked.
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True) | ~Q(verified_how=""),
+                name="claims_source_verified_has_how",
             ),
         ]
 
@@ -481,6 +494,7 @@ class Claim(models.Model):
                     "Topical on breached skin (after microneedling or laser)"
                 ),
                 rubric.Route.ENERGY_DEVICE: "Energy device",
+                rubric.Route.MECHANICAL_DEVICE: "Mechanical device (microneedling pen or roller)",
             },
         ),
     )
@@ -503,6 +517,16 @@ class Claim(models.Model):
     Verdict = _text_choices(
         "Verdict", [(v.value, rubric.VERDICT_LABELS[v]) for v in rubric.Verdict]
     )
+    EffectSize = _text_choices(
+        "EffectSize",
+        [
+            ("large", "Large"),
+            ("moderate", "Moderate"),
+            ("small", "Small"),
+            ("none_shown", "None shown"),
+            ("not_known", "Not known"),
+        ],
+    )
 
     slug = models.SlugField(max_length=150, unique=True)
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="claims")
@@ -516,6 +540,43 @@ class Claim(models.Model):
     regulatory_records = models.ManyToManyField(RegulatoryRecord, blank=True, related_name="claims")
     conclusion_summary = models.CharField(max_length=300, blank=True)
     conclusion = models.TextField(blank=True)
+    # "How much it helps" (rubric 2.0.0): shown beside the verdict, never scored.
+    effect_size = models.CharField(
+        "how much it helps",
+        max_length=12,
+        choices=EffectSize.choices,
+        default=EffectSize.NOT_KNOWN,
+    )
+    effect_size_text = models.CharField(
+        "how much it helps, in numbers",
+        max_length=300,
+        blank=True,
+        help_text='One sentence a reader understands, e.g. "about 3 in 10 users saw moderate '
+        'improvement after 24 weeks".',
+    )
+    effect_size_source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="effect_size_for",
+        help_text="The governing evidence the effect size is taken from.",
+    )
+    # "Before you use it": for drugs, devices and procedures, from the label, cited.
+    label_pregnancy = models.TextField("pregnancy and breastfeeding", blank=True)
+    label_do_not_use = models.TextField("who should not use it", blank=True)
+    label_side_effects = models.TextField("common side effects", blank=True)
+    label_source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="label_for",
+        help_text="The label or labelling record the three fields above come from.",
+    )
+    draft_reason = models.TextField(
+        blank=True, help_text="Why the claim is not published yet (for example an unverified fact)."
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default="draft", editable=False
     )
@@ -622,6 +683,24 @@ class Claim(models.Model):
                 | (~Q(shown_verdict="") & Q(shown_score__isnull=False)),
                 name="claims_claim_published_is_shown",
             ),
+            # An effect size other than "not known" carries its sentence and its source.
+            models.CheckConstraint(
+                condition=Q(
+                    effect_size__in=["large", "moderate", "small", "none_shown", "not_known"]
+                ),
+                name="claims_claim_effect_size_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(effect_size="not_known")
+                | (~Q(effect_size_text="") & Q(effect_size_source__isnull=False)),
+                name="claims_claim_effect_size_cited",
+            ),
+            # Label information is shown only with the label it comes from.
+            models.CheckConstraint(
+                condition=Q(label_pregnancy="", label_do_not_use="", label_side_effects="")
+                | Q(label_source__isnull=False),
+                name="claims_claim_label_cited",
+            ),
             # A published claim has a reviewer, a rating and a publication date.
             models.CheckConstraint(
                 condition=~Q(status="published")
@@ -713,6 +792,10 @@ class EvidenceLink(models.Model):
     indirect_intervention = models.BooleanField(default=False)
     indirect_outcome = models.BooleanField(default=False)
     indirectness_reason = models.TextField(blank=True)
+    unreported_size_small = models.BooleanField(
+        "size not reported but known to be small (D4R)", default=False
+    )
+    imprecision_reason = models.TextField(blank=True)
     provisional = models.BooleanField(default=False, help_text="A judgement still to be confirmed.")
     note = models.TextField(blank=True, help_text="What this source says about this claim.")
     history = HistoricalRecords()
@@ -740,6 +823,10 @@ class EvidenceLink(models.Model):
                 )
                 | ~Q(indirectness_reason=""),
                 name="claims_evidence_indirectness_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(unreported_size_small=False) | ~Q(imprecision_reason=""),
+                name="claims_evidence_d4r_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(relative_effect__isnull=True) | Q(relative_effect__gt=0),

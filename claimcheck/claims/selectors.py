@@ -49,6 +49,7 @@ def claim_rating_inputs(*, claim):
             indirect_population=link.indirect_population,
             indirect_intervention=link.indirect_intervention,
             indirect_outcome=link.indirect_outcome,
+            unreported_size_small=link.unreported_size_small,
         )
         for link in links
     )

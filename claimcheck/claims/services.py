@@ -78,6 +78,8 @@ JUDGEMENT_FIELDS = (
     "indirect_intervention",
     "indirect_outcome",
     "indirectness_reason",
+    "unreported_size_small",
+    "imprecision_reason",
 )
 
 
@@ -508,6 +510,26 @@ def claim_rerate(*, claim, by, reason="Re-rated from the stored evidence"):
     if claim.status == "published":
         _history(claim=claim, kind="rerated", old=current, new=rating, by=by, reason=reason)
     return rating
+
+
+@transaction.atomic
+def claims_rerate_for_rubric(*, by):
+    """Re-rate every claim whose current rating was made under another rubric version, each
+    through claim_rerate with the reason "Rubric <version>" (on a published claim that reason
+    enters the public verdict history). Returns [(slug, old (verdict, score), new (verdict,
+    score))] for the claims re-rated, in slug order. A second call finds nothing to do."""
+    stale = (
+        Claim.objects.exclude(current_rating__isnull=True)
+        .exclude(current_rating__rubric_version=rubric.VERSION)
+        .select_related("current_rating")
+        .order_by("slug")
+    )
+    moved = []
+    for claim in stale:
+        old = _snapshot(claim.current_rating)
+        rating = claim_rerate(claim=claim, by=by, reason=f"Rubric {rubric.VERSION}")
+        moved.append((claim.slug, old, _snapshot(rating)))
+    return moved
 
 
 def _history(*, claim, kind, old, new, by, reason):

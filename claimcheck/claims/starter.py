@@ -6,6 +6,7 @@ message naming the file and the record, and leaves the database as it was. Apply
 files twice changes nothing: the services write only what differs.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,7 +47,9 @@ class Report:
     files: int = 0
     records: int = 0
     claims_published: int = 0
+    claims_draft: int = 0
     ratings_written: int = 0
+    rubric_rerated: list = dataclasses.field(default_factory=list)
 
 
 def _values(enum):
@@ -99,6 +102,8 @@ SPECS = {
         "retracted": (False, bool),
         "summary": (False, str),
         "provisional_note": (False, str),
+        "verified_on": (False, datetime.date),
+        "verified_how": (False, str),
     },
     "regulatory": {
         "slug": (True, str),
@@ -164,7 +169,21 @@ SPECS = {
         "appearances": (False, list),
         "evidence": (False, list),
         "reviewer": (True, str),
+        "effect_size": (False, {"large", "moderate", "small", "none_shown", "not_known"}),
+        "effect_size_text": (False, str),
+        "effect_size_source": (False, str),
+        "label": (False, dict),
+        # A claim whose facts are not all verified stays a draft, with the reason.
+        "draft_reason": (False, str),
+        # Why the stored rating changes, recorded in the public verdict history.
+        "change_reason": (False, str),
     },
+}
+LABEL_SPEC = {
+    "pregnancy": (False, str),
+    "do_not_use": (False, str),
+    "side_effects": (False, str),
+    "source": (True, str),
 }
 EVIDENCE_SPEC = {
     "source": (True, str),
@@ -183,6 +202,8 @@ EVIDENCE_SPEC = {
     "indirect_intervention": (False, bool),
     "indirect_outcome": (False, bool),
     "indirectness_reason": (False, str),
+    "unreported_size_small": (False, bool),
+    "imprecision_reason": (False, str),
     "provisional": (False, bool),
     "note": (False, str),
 }
@@ -252,6 +273,8 @@ def read(data_dir=DATA_DIR):
                     _check(link, EVIDENCE_SPEC, f"{where} evidence {i + 1}")
                 for i, seen in enumerate(record.get("appearances", [])):
                     _check(seen, APPEARANCE_SPEC, f"{where} appearance {i + 1}")
+                if "label" in record:
+                    _check(record["label"], LABEL_SPEC, f"{where} label")
             if name == "sources":
                 _source_lookup(record, where)
         data[name] = records
@@ -289,11 +312,14 @@ def _check_references(data):
                     f"{record[field]!r}, which is not in {target}.yaml"
                 )
     for index, record in enumerate(data["claims"]):
-        for link in record.get("evidence", []):
-            if link["source"] not in slugs["sources"]:
+        named = [link["source"] for link in record.get("evidence", [])]
+        named += [record[k] for k in ("effect_size_source",) if k in record]
+        named += [record["label"]["source"]] if "label" in record else []
+        for ref in named:
+            if ref not in slugs["sources"]:
                 raise StarterDataError(
-                    f"{_label('claims', index, record)}: evidence names "
-                    f"source {link['source']!r}, not in sources.yaml"
+                    f"{_label('claims', index, record)}: names source {ref!r}, which is not "
+                    "in sources.yaml"
                 )
 
 
@@ -313,7 +339,11 @@ def load(*, by=None, data_dir=DATA_DIR):
     report = Report(files=len(FILES))
     try:
         with transaction.atomic(), services.command_reason("Starter data"):
-            _apply(data, by=by or services.system_user(), report=report)
+            by = by or services.system_user()
+            # A new rubric version first re-rates what is stored, so the verdict history
+            # separates what the rubric moved from what the data below changes.
+            report.rubric_rerated = services.claims_rerate_for_rubric(by=by)
+            _apply(data, by=by, report=report)
     except ValidationError as error:
         raise StarterDataError(str(error)) from error
     return report
@@ -405,6 +435,8 @@ def _apply(data, *, by, report):
                 ("peer_reviewed", True),
                 ("registered", False),
                 ("retracted", False),
+                ("verified_on", None),
+                ("verified_how", ""),
             ):
                 fields.setdefault(name, default)
             sources[r["ref"]] = services.source_upsert(
@@ -477,6 +509,17 @@ def _apply_claim(r, *, by, report, subjects, sources, records, reviewers):
     }
     fields["subject"] = subjects[r["subject"]]
     fields["claimant"] = r.get("claimant", "Marketing in general")
+    fields["effect_size"] = r.get("effect_size", "not_known")
+    fields["effect_size_text"] = r.get("effect_size_text", "")
+    fields["effect_size_source"] = (
+        sources[r["effect_size_source"]] if r.get("effect_size_source") else None
+    )
+    label = r.get("label", {})
+    fields["label_pregnancy"] = label.get("pregnancy", "")
+    fields["label_do_not_use"] = label.get("do_not_use", "")
+    fields["label_side_effects"] = label.get("side_effects", "")
+    fields["label_source"] = sources[label["source"]] if label else None
+    fields["draft_reason"] = r.get("draft_reason", "")
     claim = services.claim_upsert(
         by=by,
         slug=r["slug"],
@@ -510,8 +553,15 @@ def _apply_claim(r, *, by, report, subjects, sources, records, reviewers):
     for stale in EvidenceLink.objects.filter(claim=claim).exclude(source__in=wanted):
         services.evidence_unlink(by=by, link=stale)
     before = claim.current_rating_id
-    if claim.status == "published":
-        services.claim_rerate(claim=claim, by=by, reason="Starter data updated")
+    reason = r.get("change_reason", "Starter data updated")
+    if r.get("draft_reason"):
+        # Kept out of public view until its facts are verified (the reason says which).
+        if claim.status == "published":
+            services.claim_retract(claim=claim, by=by, reason=r["draft_reason"])
+        services.claim_rerate(claim=Claim.objects.get(pk=claim.pk), by=by, reason=reason)
+        report.claims_draft += 1
+    elif claim.status == "published":
+        services.claim_rerate(claim=claim, by=by, reason=reason)
     else:
         if claim.status in ("draft", "retracted"):
             services.claim_submit_for_review(claim=claim, by=by)

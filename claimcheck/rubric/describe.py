@@ -19,12 +19,14 @@ from .tables import (
     HIGH_START_DESIGNS,
     IMPRECISION_THRESHOLDS,
     LARGE_EFFECT,
+    MAX_IMPRECISION_DOWNGRADE,
     MAX_INDIRECTNESS_FLAGS,
     P2_NOT_APPLICABLE_ORIGINS,
     PRODUCT_CHECKLIST,
     R_TABLE,
     RISK_OF_BIAS_DOWNGRADE,
     UNCONTROLLED_DESIGNS,
+    UNREPORTED_SIZE_DOWNGRADE,
     VERDICT_LABELS,
     VERDICT_RULES,
     VERSION,
@@ -100,9 +102,16 @@ def describe():
                 {
                     "code": "D4",
                     "name": "Imprecision",
-                    "kind": "automatic",
+                    "kind": "automatic, plus one reviewer judgement with reason (D4R)",
                     "levels": {
-                        f"fewer than {t} participants": -c for t, c in IMPRECISION_THRESHOLDS
+                        **{
+                            f"fewer than {t} participants (counting studies that report their "
+                            "size)": -c
+                            for t, c in IMPRECISION_THRESHOLDS
+                        },
+                        "no study reports its size": -UNREPORTED_SIZE_DOWNGRADE,
+                        "D4R: an unreported size known to be small (reviewer)": -1,
+                        "at most": -MAX_IMPRECISION_DOWNGRADE,
                     },
                 },
                 {

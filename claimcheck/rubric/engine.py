@@ -22,12 +22,14 @@ from .tables import (
     IMPRECISION_THRESHOLDS,
     LARGE_EFFECT,
     LEVEL_RANK,
+    MAX_IMPRECISION_DOWNGRADE,
     MAX_INDIRECTNESS_FLAGS,
     P2_NOT_APPLICABLE_ORIGINS,
     PRODUCT_CHECKLIST,
     R_TABLE,
     RANK_LEVEL,
     RISK_OF_BIAS_DOWNGRADE,
+    UNREPORTED_SIZE_DOWNGRADE,
     VERDICT_LABELS,
     VERSION,
     VERY_LARGE_EFFECT,
@@ -75,6 +77,9 @@ class StudyInput:
     indirect_population: bool = False
     indirect_intervention: bool = False
     indirect_outcome: bool = False
+    # D4R (2.0.0): a reviewer's judgement, with a public reason, that a study which does not
+    # report its size is known to be small.
+    unreported_size_small: bool = False
 
 
 @dataclass(frozen=True)
@@ -446,25 +451,9 @@ def _e_dimension(claim, r_code):
         )
         downgrades += 1
 
-    if body[0].design == Design.SR_MA:
-        total = max(s.participants or 0 for s in body)
-        counted = "in the largest systematic review"
-    else:
-        total = sum(s.participants or 0 for s in body)
-        counted = "across the studies"
-    for threshold, cost in IMPRECISION_THRESHOLDS:
-        if total < threshold:
-            factors.append(
-                Factor(
-                    "E_D4_IMPRECISION",
-                    "E",
-                    -cost,
-                    _imprecision_sentence(body, total, counted, threshold),
-                    tuple(s.key for s in body),
-                )
-            )
-            downgrades += cost
-            break
+    factors_d4, cost = _imprecision(body)
+    factors.extend(factors_d4)
+    downgrades += cost
 
     interested = [s for s in body if s.funding != Funding.INDEPENDENT or s.manufacturer_affiliated]
     weight_interested = sum(_weight(s) for s in interested)
@@ -568,17 +557,59 @@ _DIRECTION_WORDS = {
 }
 
 
-def _imprecision_sentence(body, total, counted, threshold):
+def _imprecision(body):
+    """D4 (2.0.0): count only the studies that report their size. With no reported size at
+    all, certainty is lowered by 1 ("size not reported"), never counted as zero; a reviewer
+    may add D4R (-1, with a reason) for an unreported size known to be small. D4 and D4R
+    together cost at most 2."""
+    keys = tuple(s.key for s in body)
+    reported = [s.participants for s in body if s.participants is not None]
     unreported = [s for s in body if s.participants is None]
-    if unreported and total == 0:
-        return (
-            "Imprecision: the studies do not report how many people took part, so precision "
-            f"cannot be shown (counted as fewer than {threshold})."
+    factors = []
+    cost = 0
+    if not reported:
+        cost = UNREPORTED_SIZE_DOWNGRADE
+        factors.append(
+            Factor(
+                "E_D4_IMPRECISION",
+                "E",
+                -cost,
+                "Imprecision: the studies do not report how many people took part, so "
+                f"precision cannot be shown (size not reported, -{cost}).",
+                keys,
+            )
         )
-    sentence = f"Imprecision: only {total} participants {counted} (fewer than {threshold})."
-    if unreported:
-        sentence += " Some studies do not report their size."
-    return sentence
+    else:
+        if body[0].design == Design.SR_MA:
+            total = max(reported)
+            counted = "in the largest systematic review that reports its size"
+        else:
+            total = sum(reported)
+            counted = "across the studies that report their size"
+        for threshold, step in IMPRECISION_THRESHOLDS:
+            if total < threshold:
+                cost = step
+                sentence = (
+                    f"Imprecision: only {total} participants {counted} (fewer than {threshold})."
+                )
+                if unreported:
+                    sentence += " Some studies do not report their size; they are not counted."
+                factors.append(Factor("E_D4_IMPRECISION", "E", -cost, sentence, keys))
+                break
+    flagged = [s.key for s in unreported if s.unreported_size_small]
+    if flagged and cost < MAX_IMPRECISION_DOWNGRADE:
+        factors.append(
+            Factor(
+                "E_D4R_SMALL_UNREPORTED",
+                "E",
+                -1,
+                "Imprecision: a reviewer judged that a study which does not report its size is "
+                "small (reviewer judgement).",
+                tuple(flagged),
+            )
+        )
+        cost += 1
+    return factors, cost
 
 
 def _e_points(level, direction):

@@ -7,9 +7,20 @@ existing verdict or score is a MAJOR version change (see CHANGELOG below).
 
 from enum import StrEnum
 
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
 CHANGELOG = (
+    # Newest first.
+    {
+        "version": "2.0.0",
+        "date": "2026-12-02",
+        "kind": "major",
+        "summary": "Imprecision (D4) counts only the studies that report their size: when none "
+        "does, certainty is lowered by 1 (size not reported) instead of being counted as zero "
+        "participants; a reviewer may add 1 more, with a public reason, when an unreported "
+        "size is known to be small (D4R). New route for mechanical devices (microneedling pens "
+        "and rollers), which were filed as energy devices. Every claim was re-rated.",
+    },
     {
         "version": "1.0.0",
         "date": "2026-11-24",
@@ -43,6 +54,7 @@ class Route(StrEnum):
     INJECTION = "injection"
     ORAL = "oral"
     ENERGY_DEVICE = "energy_device"
+    MECHANICAL_DEVICE = "mechanical_device"  # 2.0.0: microneedling pens and rollers
 
 
 class ClaimType(StrEnum):
@@ -188,6 +200,10 @@ DESIGN_LABELS = {
 
 # D4: total participants below these thresholds cost one or two levels.
 IMPRECISION_THRESHOLDS = ((30, 2), (100, 1))
+# D4 when no study in the body reports its size (2.0.0; 1.0.0 counted it as zero, so -2).
+UNREPORTED_SIZE_DOWNGRADE = 1
+# D4 and the reviewer's D4R together never cost more than this.
+MAX_IMPRECISION_DOWNGRADE = 2
 # Upgrades: relative effect in thousandths (RR 2.0 = 2000).
 LARGE_EFFECT = (2000, 500)  # RR > 2 or < 0.5: +1
 VERY_LARGE_EFFECT = (5000, 200)  # RR > 5 or < 0.2: +2

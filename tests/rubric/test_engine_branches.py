@@ -135,7 +135,8 @@ def test_negative_participants_are_rejected_but_zero_and_unknown_are_accepted():
         rate(claim(study(participants=-1)))
 
     assert rate(claim(study(participants=0))).e_level == Level.LOW  # D4 -2
-    assert rate(claim(study(participants=None))).e_level == Level.LOW
+    # Rubric 2.0.0: an unreported size is not counted as zero, it costs 1 ("size not reported").
+    assert rate(claim(study(participants=None))).e_level == Level.MODERATE
 
 
 @pytest.mark.parametrize("ratio", [0, -500])
@@ -597,7 +598,9 @@ def test_an_ingredient_class_never_gets_the_ingredient_only_downgrade():
         ((30,), -1),
         ((29,), -2),
         ((20, None), -2),
-        ((None,), -2),
+        ((120, None), None),  # 2.0.0: the unreported study is left out, not counted as zero
+        ((None,), -1),  # 2.0.0: size not reported costs 1, not 2
+        ((None, None), -1),
     ],
 )
 def test_imprecision_counts_the_participants_across_primary_studies(sizes, cost):
@@ -612,8 +615,10 @@ def test_imprecision_counts_the_participants_across_primary_studies(sizes, cost)
         if all(n is None for n in sizes):
             assert "do not report how many people took part" in d4.sentence
         else:
-            assert "across the studies" in d4.sentence
+            assert "across the studies that report their size" in d4.sentence
             assert f"only {sum(n or 0 for n in sizes)} participants" in d4.sentence
+            if None in sizes:
+                assert "do not report their size; they are not counted" in d4.sentence
 
 
 def test_imprecision_of_reviews_counts_only_the_largest_review():
@@ -630,10 +635,43 @@ def test_imprecision_of_reviews_counts_only_the_largest_review():
     assert "only 90 participants in the largest systematic review" in d4.sentence
 
 
-def test_a_review_of_unknown_size_is_imprecise():
+def test_a_review_of_unknown_size_costs_one_level_not_two():
+    """Rubric 2.0.0: a review that omits its total is not counted as zero participants."""
     rating = rate(claim(study("SR:1", Design.SR_MA, participants=None)))
 
+    d4 = factor(rating, "E_D4_IMPRECISION")
+    assert d4.effect == -1
+    assert "size not reported" in d4.sentence
+    assert rating.e_level == Level.MODERATE
+
+
+def test_a_reviewer_may_add_d4r_for_an_unreported_size_known_to_be_small():
+    flagged = study("SR:1", Design.SR_MA, participants=None, unreported_size_small=True)
+    rating = rate(claim(flagged))
+
+    assert factor(rating, "E_D4_IMPRECISION").effect == -1
+    d4r = factor(rating, "E_D4R_SMALL_UNREPORTED")
+    assert (d4r.effect, d4r.sources) == (-1, ("SR:1",))
+    assert rating.e_level == Level.LOW
+
+
+def test_d4r_is_ignored_for_a_study_that_reports_its_size():
+    rating = rate(claim(study(participants=200, unreported_size_small=True)))
+
+    assert "E_D4R_SMALL_UNREPORTED" not in codes(rating)
+    assert rating.e_level == Level.HIGH
+
+
+def test_d4_and_d4r_together_never_cost_more_than_two():
+    rating = rate(
+        claim(
+            study("RCT:1", participants=20),
+            study("RCT:2", participants=None, unreported_size_small=True),
+        )
+    )
+
     assert factor(rating, "E_D4_IMPRECISION").effect == -2
+    assert "E_D4R_SMALL_UNREPORTED" not in codes(rating)
 
 
 def test_independent_peer_reviewed_evidence_keeps_its_level():
@@ -1324,8 +1362,11 @@ def test_describe_publishes_the_regulatory_table_weights_and_thresholds():
         "very_serious": -2,
     }
     assert downgrades["D4"]["levels"] == {
-        "fewer than 30 participants": -2,
-        "fewer than 100 participants": -1,
+        "fewer than 30 participants (counting studies that report their size)": -2,
+        "fewer than 100 participants (counting studies that report their size)": -1,
+        "no study reports its size": -1,
+        "D4R: an unreported size known to be small (reviewer)": -1,
+        "at most": -2,
     }
     assert downgrades["D5"]["waived_for"] == ["R1", "R2A", "R3"]
     upgrades = data["evidence"]["upgrades"]
