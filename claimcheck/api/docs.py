@@ -172,7 +172,31 @@ class SourceOut(s.Serializer):
     retracted = s.BooleanField()
     summary = s.CharField(allow_blank=True)
     provisional_note = s.CharField(allow_blank=True)
+    verified_on = s.DateField(
+        allow_null=True, help_text="When its identifiers were checked against a public record."
+    )
+    verified_how = s.CharField(allow_blank=True, help_text="Which record was seen.")
     updated_at = s.DateTimeField()
+
+
+class HowMuchItHelpsOut(s.Serializer):
+    effect_size = s.ChoiceField(
+        choices=Claim.EffectSize.choices,
+        help_text="Reviewer-entered size of the effect in the governing evidence (rubric "
+        "2.0.0); shown, never scored. not_known by default.",
+    )
+    effect_size_label = s.CharField()
+    text = s.CharField(allow_blank=True, help_text="One sentence in numbers a reader understands.")
+    source = SourceOut(allow_null=True, help_text="The evidence the effect size is taken from.")
+
+
+class BeforeYouUseItOut(s.Serializer):
+    pregnancy = s.CharField(
+        allow_blank=True, help_text="Pregnancy and breastfeeding, per the label."
+    )
+    who_should_not_use = s.CharField(allow_blank=True)
+    common_side_effects = s.CharField(allow_blank=True)
+    source = SourceOut(help_text="The label or labelling record these come from.")
 
 
 class EvidenceOut(s.Serializer):
@@ -254,6 +278,10 @@ class ClaimDetailOut(ClaimSummary):
     )
     regulatory_note = s.CharField(allow_blank=True)
     conclusion = s.CharField(allow_blank=True)
+    how_much_it_helps = HowMuchItHelpsOut()
+    before_you_use_it = BeforeYouUseItOut(
+        allow_null=True, help_text="Label facts for drugs, devices and procedures; null if none."
+    )
     rating = RatingOut(allow_null=True, help_text="Null only for a draft not yet rated.")
     override = OverrideOut(allow_null=True)
     evidence = EvidenceOut(many=True)

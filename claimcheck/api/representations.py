@@ -195,7 +195,29 @@ def source(source, urls):
         "retracted": source.retracted,
         "summary": source.summary,
         "provisional_note": source.provisional_note,
+        "verified_on": source.verified_on,
+        "verified_how": source.verified_how,
         "updated_at": source.updated_at,
+    }
+
+
+def how_much_it_helps(claim, urls):
+    return {
+        "effect_size": claim.effect_size,
+        "effect_size_label": claim.get_effect_size_display(),
+        "text": claim.effect_size_text,
+        "source": source(claim.effect_size_source, urls) if claim.effect_size_source else None,
+    }
+
+
+def before_you_use_it(claim, urls):
+    if claim.label_source is None:
+        return None
+    return {
+        "pregnancy": claim.label_pregnancy,
+        "who_should_not_use": claim.label_do_not_use,
+        "common_side_effects": claim.label_side_effects,
+        "source": source(claim.label_source, urls),
     }
 
 
@@ -283,6 +305,8 @@ def claim_detail(detail, urls):
         "status": claim.status,
         "regulatory_note": claim.regulatory_note,
         "conclusion": claim.conclusion,
+        "how_much_it_helps": how_much_it_helps(claim, urls),
+        "before_you_use_it": before_you_use_it(claim, urls),
         "rating": rating(current) if current else None,
         "override": override,
         "evidence": [evidence(link, urls) for link in detail["evidence"]],

@@ -324,7 +324,7 @@ class ClaimAdmin(ImportAdminMixin, PublishedClaimGuard, ServiceSaveMixin, Simple
         "evidence__source__fda_number",
     ]
     search_help_text = "Claim text, subject names and aliases, or a PMID, DOI, NCT or FDA number."
-    autocomplete_fields = ["subject", "regulatory_records"]
+    autocomplete_fields = ["subject", "regulatory_records", "effect_size_source", "label_source"]
     readonly_fields = [
         "rating_preview",
         "status",
@@ -353,6 +353,22 @@ class ClaimAdmin(ImportAdminMixin, PublishedClaimGuard, ServiceSaveMixin, Simple
                     "regulatory_records",
                     "conclusion_summary",
                     "conclusion",
+                    "draft_reason",
+                ]
+            },
+        ),
+        (
+            "How much it helps (shown, not scored)",
+            {"fields": ["effect_size", "effect_size_text", "effect_size_source"]},
+        ),
+        (
+            "Before you use it (from the label)",
+            {
+                "fields": [
+                    "label_pregnancy",
+                    "label_do_not_use",
+                    "label_side_effects",
+                    "label_source",
                 ]
             },
         ),

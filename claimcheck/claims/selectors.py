@@ -124,14 +124,20 @@ def claim_rating_preview(*, claim):
     }
 
 
+# A claim's page and API detail join its subject, rating, reviewer and the two sources its
+# "how much it helps" and "before you use it" blocks cite, in one query.
+CLAIM_DETAIL_JOINS = (
+    "subject",
+    "current_rating",
+    "reviewer",
+    "effect_size_source",
+    "label_source",
+)
+
+
 def claim_get_published(*, slug):
     """The one access function for public claim pages: drafts are 404 like missing claims."""
-    claim = (
-        Claim.objects.published()
-        .select_related("subject", "current_rating", "reviewer")
-        .filter(slug=slug)
-        .first()
-    )
+    claim = Claim.objects.published().select_related(*CLAIM_DETAIL_JOINS).filter(slug=slug).first()
     if claim is None:
         raise Http404("No published claim has this address.")
     return claim
@@ -361,11 +367,7 @@ def api_claim_detail(*, slug, include_unpublished=False):
     Unpublished claims are 404 unless `include_unpublished` (the caller checks who may see).
     """
     if include_unpublished:
-        claim = (
-            Claim.objects.select_related("subject", "current_rating", "reviewer")
-            .filter(slug=slug)
-            .first()
-        )
+        claim = Claim.objects.select_related(*CLAIM_DETAIL_JOINS).filter(slug=slug).first()
         if claim is None:
             raise Http404("No claim has this address.")
     else:
