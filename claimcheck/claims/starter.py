@@ -333,6 +333,16 @@ def _source_lookup(record, where):
     raise StarterDataError(f"{where}: a source needs at least one identifier or a url")
 
 
+def _existing_source_lookup(record, where):
+    """The identifier that finds this source's stored row, if one exists (a PMID added to a
+    record that was stored under its NCT number still finds that row); else the first one."""
+    for name in SOURCE_IDENTIFIERS:
+        value = record.get(name)
+        if value and Source.objects.filter(**{name: value}).exists():
+            return {name: value}
+    return _source_lookup(record, where)
+
+
 def load(*, by=None, data_dir=DATA_DIR):
     """Read, check and apply the starter data as `by` (default: the system user)."""
     data = read(data_dir)
@@ -440,7 +450,7 @@ def _apply(data, *, by, report):
             ):
                 fields.setdefault(name, default)
             sources[r["ref"]] = services.source_upsert(
-                by=by, lookup=_source_lookup(r, where), fields=fields
+                by=by, lookup=_existing_source_lookup(r, where), fields=fields
             )
     records = {}
     for i, r in enumerate(data["regulatory"]):

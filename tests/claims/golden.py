@@ -325,22 +325,27 @@ GOLDEN = {
 # (marked in the source's provisional note) restores the golden row. The rubric itself
 # reproduces every golden row from the table's inputs (tests/rubric/test_golden.py).
 STARTER_DEVIATIONS = {
-    # The review's and the added meta-analysis's funding are unconfirmed (D5 applies), and no
-    # two independently funded supporting studies are on record (rule 5 needs them for R2B).
+    # Audit correction (catalogue audit, section 1, item 49): the supporting reviews study ablative
+    # fractional CO2 lasers, while the clearances on record are for non-ablative Fraxel lasers,
+    # so the reviews are marked indirect (D3); their funding is unconfirmed too (D5), and no two
+    # independently funded supporting studies are on record.
     "fractional-laser-improves-acne-scars": (
-        ("R2B", "LOW", "supports", 75, 0, False, 60, "some_evidence", 66, "B"),
-        "funding of the supporting reviews unconfirmed; no two independent studies on record",
+        ("R2B", "VERY_LOW", "supports", 75, 0, False, 46, "unproven", 44, "C"),
+        "CO2 evidence indirect for the non-ablative clearances; review funding unconfirmed",
     ),
-    # The critical review does not report how many people its studies included, so D4 counts
-    # it as imprecise (-2); its funding is unconfirmed too.
+    # The critical review does not report how many people its studies included. Under rubric
+    # 2.0.0 that costs one level (D4 "size not reported"), not two; the level stays VERY_LOW
+    # because risk of bias (D1) and unconfirmed funding (D5) each cost one more.
     "rf-microneedling-improves-wrinkles": (
         ("R2B", "VERY_LOW", "supports", 50, 0, False, 41, "unproven", 43, "C"),
-        "participant total of the review not reported; funding unconfirmed",
+        "review's participant total not reported (D4 -1 under 2.0.0); funding unconfirmed (D5)",
     ),
-    # The systematic review's participant total is not reported (D4 -2 instead of -1).
+    # The systematic review's participant total is not reported (D4 -1 under 2.0.0, -2 under
+    # 1.0.0), and the second review covers all chemical peels, not TCA only (D3), so the level
+    # stays VERY_LOW either way.
     "tca-peels-improve-photoaged-skin": (
         ("R4", "VERY_LOW", "supports", 75, 1, False, 41, "unproven", 43, "C"),
-        "participant total of the review not reported",
+        "review's participant total not reported; the second review is indirect (all peels)",
     ),
     # Neither trial's funding is confirmed as independent: same verdict and score, 0 not 1.
     "tretinoin-mitigates-fine-wrinkles": (
@@ -348,8 +353,19 @@ STARTER_DEVIATIONS = {
         "funding of S7 and S8 unconfirmed",
     ),
     # The 2013 trial was funded jointly with sunscreen makers (mixed): same verdict and score.
+    # Source: the Annals article page, Financial Support: NHMRC #922608, Ross Cosmetics, and
+    # Roche Vitamins and Fine Chemicals (catalogue audit, items 40-41 and section 2). RUBRIC.md's
+    # row should read 0 independent studies; the engine golden test keeps the table as written.
     "daily-sunscreen-slows-skin-ageing": (
         ("R3", "MODERATE", "supports", 100, 0, False, 83, "well_supported", 96, "A"),
-        "the trial's funding was mixed (public and industry), so it is not counted independent",
+        "the trial's funding was mixed (NHMRC with Ross Cosmetics and Roche Vitamins), so it is "
+        "not counted independent",
+    ),
+    # Audit correction (section 1, item 50): the review's positive findings are for PRP
+    # injection, not PRP on microneedled skin, so it is marked indirect (D3). The verdict stays
+    # Caution because of the CDC signal; the evidence sub-score falls.
+    "prp-vampire-facial-rejuvenates-skin": (
+        ("R6", "VERY_LOW", "supports", 50, 0, True, 33, "caution", 5, "F"),
+        "the review's evidence is for PRP injection, so it is indirect for a microneedling facial",
     ),
 }
