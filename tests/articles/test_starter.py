@@ -28,15 +28,15 @@ def test_starter_article_is_published_with_its_reviewer_references_and_links(
     assert article.published_at and article.reviewed_at
     assert 700 <= len(article.body.split()) <= 1100
     references = list(article.references.all())
-    assert len(references) == 25
-    assert {"23-649343", "CBER 25-700749", "CBER 25-705090"} <= {
+    assert len(references) == 26
+    assert {"23-649343", "CBER 25-700749", "CBER 25-705090", "CBER 25-711102"} <= {
         s.fda_reference for s in references
     }
     assert "35689936" in {s.pmid for s in references}
     assert {"exosome-serums", "skinpen-microneedling", "tretinoin"} <= set(
         article.subjects.values_list("slug", flat=True)
     )
-    assert article.claims.filter(status="published").count() == article.claims.count() == 13
+    assert article.claims.filter(status="published").count() == article.claims.count() == 15
     first = article.history.earliest("history_date")
     assert first.history_user.username == settings.SYSTEM_USERNAME
 
@@ -58,7 +58,7 @@ def test_command_loads_claims_then_articles_and_reports_both(db, capsys):
     call_command("load_starter_data")
     out = capsys.readouterr().out
     assert "claim(s) published" in out
-    assert "Starter articles: 1 file(s); 1 written, 1 published." in out
+    assert "Starter articles: 3 file(s); 3 written, 3 published." in out
     assert Article.objects.get(slug=SLUG).status == Article.Status.PUBLISHED
 
 
@@ -101,3 +101,23 @@ def test_a_retracted_starter_article_stays_retracted_on_reload(starter_data, sys
     report = starter.load()
     assert Article.objects.get(slug=SLUG).status == Article.Status.RETRACTED
     assert report.articles_published == 0
+
+
+def test_explainers_link_the_published_claims_they_discuss(starter_data, client):
+    """Issue 16: the hair-loss and pigment explainers, and the exosome article, each link the
+    claims they discuss, every one of them published, and their pages show the verdicts."""
+    expected = {
+        "hair-loss-what-works": {"topical-minoxidil-regrows-hair", "exosomes-regrow-hair"},
+        "dark-spots-and-melasma": {"triple-cream-clears-melasma", "mercury-creams-lighten-skin"},
+        SLUG: {"exosome-serums-stimulate-collagen", "exosomes-regrow-hair"},
+    }
+    for slug, some_claims in expected.items():
+        article = Article.objects.get(slug=slug)
+        linked = set(article.claims.values_list("slug", flat=True))
+        assert some_claims <= linked, slug
+        assert set(article.claims.values_list("status", flat=True)) == {"published"}, slug
+        assert article.status == Article.Status.PUBLISHED
+        page = client.get(f"/articles/{slug}/")
+        assert page.status_code == 200
+        for claim in article.claims.all():
+            assert claim.get_absolute_url() in page.content.decode(), (slug, claim.slug)
