@@ -1,8 +1,8 @@
 """Run docker/nginx.conf on this machine (no Docker needed) in front of the local gunicorn.
 
 The same file the compose stack uses; only the lines marked "bench/edge.py rewrites" change:
-upstream address, listen port, static root, cache and pid paths. nginx runs in the foreground
-(daemon off) as a child of the harness and is stopped with it.
+upstream address, listen port, static root, cache and pid paths, and the access log (off).
+nginx runs in the foreground (daemon off) as a child of the harness and is stopped with it.
 
     .venv/bin/python bench/edge.py 127.0.0.1:8100     # serve http://127.0.0.1:8180/ until ^C
 """
@@ -29,7 +29,8 @@ def render(*, upstream, port, prefix):
     replacements = {
         r"pid [^;]+;": f"pid {prefix / 'nginx.pid'};",
         r"proxy_cache_path \S+": f"proxy_cache_path {cache}",
-        r"server web:8000;": f"server {upstream};",
+        r"set \$app web:8000;": f"set $app {upstream};",
+        r"access_log /dev/stdout claimcheck;": "access_log off;",
         r"listen 8080;": f"listen 127.0.0.1:{port};",
         r"alias /srv/static/;": f"alias {ROOT / 'staticfiles'}/;",
         r"include /etc/nginx/claimcheck_proxy_headers.conf;": f"include {HEADERS};",

@@ -18,6 +18,13 @@ environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables 
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
+# The placeholder of .env.example (and the fallback an older docker-compose.yml used) is public:
+# with DEBUG off it would sign real sessions, so start-up stops instead.
+if not DEBUG and "change-me" in SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder from this repository; set a long random one, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -1,10 +1,13 @@
-"""Settings: the deployment checks pass in production mode, and SQLite is the default."""
+"""Settings: the deployment checks pass in production mode, a placeholder secret stops
+start-up, and SQLite is the default."""
 
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +55,13 @@ def test_deploy_checks_fail_with_a_weak_secret():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("debug", "refused"), [("0", True), ("1", False)])
+def test_the_placeholder_secret_key_stops_start_up_unless_debug(debug, refused):
+    result = _manage("check", DEBUG=debug, SECRET_KEY="change-me")
+    assert (result.returncode != 0) is refused, result.stderr
+    assert ("SECRET_KEY is a placeholder" in result.stderr) is refused
 
 
 def test_missing_secret_key_is_a_clear_configuration_error():

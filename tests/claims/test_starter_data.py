@@ -1,5 +1,6 @@
 """The starter dataset: loads into an empty database, reproduces the golden table, reruns
-without changes, and refuses broken files without writing anything."""
+without changes, refuses broken files without writing anything, and with --if-empty (the
+compose stack's release step) never writes over a database that holds content."""
 
 import shutil
 
@@ -7,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from claimcheck.claims import starter
-from claimcheck.claims.models import Claim, Rating, VerdictChange
+from claimcheck.claims import services, starter
+from claimcheck.claims.models import Claim, Rating, Subject, VerdictChange
 
 from .golden import GOLDEN, STARTER_DEVIATIONS
 
@@ -69,6 +70,40 @@ def test_command_reports_what_it_loaded(db, capsys):
     published = Claim.objects.filter(status="published").count()
     assert VerdictChange.objects.filter(kind="published").count() == published
     assert published < Claim.objects.count()  # the unverified ones stay drafts
+
+
+def test_if_empty_loads_into_an_empty_database(db, capsys):
+    call_command("load_starter_data", if_empty=True)
+    assert "claim(s) published" in capsys.readouterr().out
+    assert Claim.objects.published().count() == Claim.objects.count() > 0
+
+
+@pytest.mark.parametrize(
+    ("options", "edit_kept"),
+    [({"if_empty": True}, True), ({}, False)],
+    ids=["if-empty-keeps-it", "plain-reload-restores-the-file"],
+)
+def test_a_staff_edit_survives_a_second_load_with_if_empty_only(
+    starter_data, reviewer, capsys, options, edit_kept
+):
+    """The release step of every deployment runs the --if-empty load; a plain load refreshes
+    the starter records from the files (make starter-data), staff edits included."""
+    subject = Subject.objects.order_by("pk").first()
+    original = subject.summary
+    services.subject_upsert(by=reviewer, slug=subject.slug, fields={"summary": "Edited by staff."})
+    capsys.readouterr()
+
+    call_command("load_starter_data", **options)
+
+    out = capsys.readouterr().out
+    summary = Subject.objects.get(pk=subject.pk).summary
+    if edit_kept:
+        assert summary == "Edited by staff."
+        assert "Starter data not loaded: the database already holds content" in out
+        assert "claim(s) published" not in out
+    else:
+        assert summary == original
+        assert "claim(s) published" in out
 
 
 @pytest.fixture

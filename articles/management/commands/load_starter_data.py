@@ -1,6 +1,11 @@
 """The starter-data command lives in the articles app because it loads both datasets, and
 imports flow one way (articles -> claims): the claims' records first, then the articles that
-link to them, in one transaction."""
+link to them, in one transaction.
+
+A plain run refreshes the starter records from the files, so it also undoes staff edits to
+them (`make starter-data` does that on purpose). `--if-empty` loads only into a database that
+holds no starter-data or article rows yet, and otherwise writes nothing: the compose stack's
+release step runs it on every deployment (docker/release)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -23,8 +28,26 @@ class Command(BaseCommand):
             default=str(article_starter.DATA_DIR),
             help="Folder holding the article Markdown files (default: the bundled articles).",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into a database with no content yet; otherwise write nothing.",
+        )
 
-    def handle(self, *args, data_dir, articles_dir, **options):
+    def handle(self, *args, data_dir, articles_dir, if_empty=False, **options):
+        if if_empty:
+            held = {
+                name: count
+                for name, count in (starter.counts() | article_starter.counts()).items()
+                if count
+            }
+            if held:
+                self.stdout.write(
+                    "Starter data not loaded: the database already holds content ("
+                    + ", ".join(f"{count} {name}" for name, count in sorted(held.items()))
+                    + "), and --if-empty never writes over it."
+                )
+                return
         try:
             with transaction.atomic():
                 report = starter.load(data_dir=data_dir)
