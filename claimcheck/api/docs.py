@@ -318,7 +318,10 @@ class ConcernOut(s.Serializer):
 class SubjectSummaryOut(SubjectRef):
     claim_count = s.IntegerField(help_text="Published claims about the subject.")
     brand = s.CharField(allow_blank=True)
-    aliases = s.ListField(child=s.CharField())
+    aliases = s.ListField(child=s.CharField(), help_text="Other names and misspellings (search).")
+    trade_names = s.ListField(
+        child=s.CharField(), help_text="Brand and product names it is sold under."
+    )
     summary = s.CharField(allow_blank=True)
     concerns = ConcernOut(many=True)
     updated_at = s.DateTimeField()

@@ -348,6 +348,7 @@ def subject_summary(subject, urls, claim_count):
         "claim_count": claim_count,
         "brand": subject.brand,
         "aliases": list(subject.aliases or []),
+        "trade_names": list(subject.trade_names or []),
         "summary": subject.summary,
         "concerns": [{"slug": c.slug, "name": c.name} for c in subject.concerns.all()],
         "updated_at": subject.updated_at,

@@ -110,6 +110,7 @@ DATES = {"date", "first_seen"}
 DECIMALS = {"relative_effect"}
 LISTS = {
     "aliases",
+    "trade_names",
     "concerns",
     "alternatives",
     "subjects",
@@ -692,7 +693,17 @@ class _Applier:
     def _subjects(self, row, v):
         self._required(v, "slug")
         fields = _pick(
-            v, ("name", "kind", "source_origin", "biologic", "brand", "aliases", "summary")
+            v,
+            (
+                "name",
+                "kind",
+                "source_origin",
+                "biologic",
+                "brand",
+                "aliases",
+                "trade_names",
+                "summary",
+            ),
         )
         concerns = (
             [self._ref("concerns", Concern, c, "concerns") for c in v["concerns"]]

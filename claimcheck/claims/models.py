@@ -8,6 +8,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -51,6 +52,27 @@ validate_fda_number = RegexValidator(
 )
 
 
+MAX_NAMES = 60  # names in one alias or trade-name list
+MAX_NAME_LENGTH = 100
+
+
+def validate_name_list(value):
+    """A list of short, distinct, non-empty names (aliases, trade names, concern words)."""
+    if not isinstance(value, list):
+        raise ValidationError("Give a list of names.")
+    if len(value) > MAX_NAMES:
+        raise ValidationError(f"Give at most {MAX_NAMES} names.")
+    seen = set()
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError("Every name must be non-empty text.")
+        if len(name) > MAX_NAME_LENGTH:
+            raise ValidationError(f"A name has at most {MAX_NAME_LENGTH} characters: {name[:40]}")
+        if name.strip().lower() in seen:
+            raise ValidationError(f"{name} is listed twice.")
+        seen.add(name.strip().lower())
+
+
 class ReviewerProfile(models.Model):
     """A named medical reviewer, shown on every claim they reviewed."""
 
@@ -81,6 +103,14 @@ class Concern(models.Model):
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_name_list],
+        help_text="Words people use for it (dark spots, breakouts, thinning hair), for search; "
+        "never shown.",
+    )
+    summary = models.TextField(blank=True, help_text="One or two plain sentences for its page.")
 
     history = HistoricalRecords()
 
@@ -101,7 +131,18 @@ class Subject(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     aliases = models.JSONField(
-        default=list, blank=True, help_text="Other names used in search and claim detection."
+        default=list,
+        blank=True,
+        validators=[validate_name_list],
+        help_text="Other names and common misspellings, used in search and claim detection; "
+        "never shown.",
+    )
+    trade_names = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_name_list],
+        help_text='Brand and product names it is sold under: shown as "also sold as", and '
+        "searched and detected like aliases.",
     )
     summary = models.TextField(blank=True)
     brand = models.CharField(max_length=200, blank=True)

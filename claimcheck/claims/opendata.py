@@ -46,7 +46,8 @@ from .models import (
     VerdictChange,
 )
 
-FORMAT_VERSION = "1.1"  # 1.1: retractions, and their claims' verdict history
+# 1.1: retractions, and their claims' verdict history; 1.2: subjects' trade_names.
+FORMAT_VERSION = "1.2"
 TITLE = "ClaimCheck open data"
 LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 ATTRIBUTION = (
@@ -92,6 +93,7 @@ ENTITIES = (
             "biologic",
             "brand",
             "aliases",
+            "trade_names",
             "summary",
             "concerns",
             "alternatives",
@@ -368,6 +370,7 @@ def dataset():
                 "biologic": s.biologic,
                 "brand": s.brand,
                 "aliases": list(s.aliases),
+                "trade_names": list(s.trade_names),
                 "summary": s.summary,
                 "concerns": [concern_slug[c] for sid, c in concern_links if sid == s.pk],
                 "alternatives": [subject_slug[t] for f, t in alternative_links if f == s.pk],

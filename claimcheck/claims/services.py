@@ -323,8 +323,13 @@ def _set_m2m(manager, objects):
 
 
 @transaction.atomic
-def concern_upsert(*, by, slug, name):
-    return _upsert(Concern, by=by, lookup={"slug": slug}, fields={"name": name})
+def concern_upsert(*, by, slug, name, aliases=None, summary=None):
+    fields = {"name": name}
+    if aliases is not None:
+        fields["aliases"] = aliases
+    if summary is not None:
+        fields["summary"] = summary
+    return _upsert(Concern, by=by, lookup={"slug": slug}, fields=fields)
 
 
 @transaction.atomic

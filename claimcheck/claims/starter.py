@@ -58,7 +58,12 @@ def _values(enum):
 
 # Field specifications: name -> (required, allowed values or type).
 SPECS = {
-    "concerns": {"slug": (True, str), "name": (True, str)},
+    "concerns": {
+        "slug": (True, str),
+        "name": (True, str),
+        "aliases": (False, list),
+        "summary": (False, str),
+    },
     "reviewers": {
         "slug": (True, str),
         "name": (True, str),
@@ -74,6 +79,7 @@ SPECS = {
         "biologic": (False, bool),
         "brand": (False, str),
         "aliases": (False, list),
+        "trade_names": (False, list),
         "summary": (True, str),
         "concerns": (False, list),
         "alternatives": (False, list),
@@ -383,7 +389,13 @@ def _apply(data, *, by, report):
     concerns = {}
     for i, r in enumerate(data["concerns"]):
         with _Where(_label("concerns", i, r)):
-            concerns[r["slug"]] = services.concern_upsert(by=by, slug=r["slug"], name=r["name"])
+            concerns[r["slug"]] = services.concern_upsert(
+                by=by,
+                slug=r["slug"],
+                name=r["name"],
+                aliases=r.get("aliases", []),
+                summary=r.get("summary", ""),
+            )
     reviewers = {}
     for i, r in enumerate(data["reviewers"]):
         with _Where(_label("reviewers", i, r)):
@@ -397,6 +409,7 @@ def _apply(data, *, by, report):
                     ("name", ""),
                     ("kind", ""),
                     ("aliases", []),
+                    ("trade_names", []),
                     ("summary", ""),
                     ("brand", ""),
                     ("source_origin", ""),
