@@ -487,7 +487,8 @@ def source_created_by(*, source):
 
 def copycheck_claims():
     """Every published claim as the copy checker's index needs it (claims.copycheck), in one
-    query: subject names and aliases, outcome wording, and the verdict shown publicly."""
+    query: subject names, aliases and trade names, outcome wording, and the verdict shown
+    publicly. Trade names are detected like aliases (a brand in pasted copy names its subject)."""
     rows = (
         Claim.objects.published()
         .filter(current_rating__isnull=False)
@@ -500,6 +501,7 @@ def copycheck_claims():
             "subject__slug",
             "subject__name",
             "subject__aliases",
+            "subject__trade_names",
             "current_rating__verdict",
             "current_rating__score",
         )
@@ -514,7 +516,7 @@ def copycheck_claims():
                 "outcome": row["outcome"],
                 "subject_slug": row["subject__slug"],
                 "subject_name": row["subject__name"],
-                "aliases": row["subject__aliases"] or [],
+                "aliases": [*(row["subject__aliases"] or []), *(row["subject__trade_names"] or [])],
                 "verdict": verdict.value,
                 "verdict_label": tables.VERDICT_LABELS[verdict],
                 "grade": tables.GRADES[verdict],
