@@ -51,3 +51,14 @@ def redis_server(tmp_path):
     yield server
     if server.process.poll() is None:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_lexicon():
+    """Search reads names from a lexicon kept per content version; tests write subjects
+    without committing (the version does not move), so each test starts with none."""
+    from claimcheck.claims import search
+
+    search.reset()
+    yield
+    search.reset()

@@ -758,6 +758,11 @@ class Claim(models.Model):
     def get_absolute_url(self):
         return reverse("web:claim", kwargs={"slug": self.slug})
 
+    @property
+    def shown_grade(self):
+        """The letter grade of the verdict readers see (the override's, if any)."""
+        return rubric.GRADES.get(self.shown_verdict, "")
+
 
 class ClaimAppearance(models.Model):
     """Where a claim was seen being made."""

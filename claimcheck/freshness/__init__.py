@@ -410,3 +410,28 @@ def documents(names, build, *, timeout=DOCUMENT_TIMEOUT):
             if in_process:
                 local.set(version, keys[pk], value)
     return found
+
+
+class PerVersion:
+    """A value built from the public content (the copy checker's index, search's lexicon),
+    kept in the process and rebuilt by the first caller after the content version moves."""
+
+    def __init__(self, build):
+        self._build = build  # build(version) -> the value
+        self._lock = threading.Lock()
+        self._held = None  # (version, value)
+
+    def get(self):
+        version = current()
+        held = self._held
+        if held is not None and held[0] == version:
+            return held[1]
+        with self._lock:
+            if self._held is None or self._held[0] != version:
+                self._held = (version, self._build(version))
+            return self._held[1]
+
+    def reset(self):
+        """Forget the value (tests that change content without a committed transaction)."""
+        with self._lock:
+            self._held = None

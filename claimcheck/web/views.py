@@ -142,6 +142,9 @@ def search(request):
             "results": results,
             "query": results.query,
             "filters": filters,
+            "filtered": any(filters.values()),
+            "inline_claims": search_engine.INLINE_CLAIMS,
+            "inline_slice": f":{search_engine.INLINE_CLAIMS}",
             "terms": search_engine.words(results.query),
         },
     )
