@@ -18,7 +18,10 @@ def test_searching_exosome_facial_from_the_home_page_reaches_an_exosome_verdict(
 
     expect(page).to_have_url(re.compile(r"/search/\?q=exosome\+facial$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("exosome facial")
-    page.locator(".result-claim a").filter(has_text=re.compile("exosome", re.I)).first.click()
+    # Subject results list their claims, each with its verdict.
+    page.locator(".results a[href^='/claims/']").filter(
+        has_text=re.compile("exosome", re.I)
+    ).first.click()
 
     expect(page).to_have_url(re.compile(r"/claims/[\w-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("exosome", re.I))
