@@ -103,7 +103,7 @@ def main():
         base = f"http://127.0.0.1:{args.port}"
         with run.Server(args, env):
             slug = run.all_claim_slugs(base, 1)[0]
-            settings = dict(run.endpoints(base))
+            settings = dict(run.endpoints(base, copy_check=False))
             settings["api-list-filtered"] = {
                 "BENCH_PATHS": "/api/v1/claims/?page_size=20&verdict=unproven&ordering=-score",
                 "BENCH_BUST": "1",

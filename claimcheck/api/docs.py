@@ -411,7 +411,44 @@ SubjectPage = page_of("PaginatedSubjectList", SubjectSummaryOut)
 SourcePage = page_of("PaginatedSourceList", SourceOut)
 SignalPage = page_of("PaginatedSignalList", SignalOut)
 ArticlePage = page_of("PaginatedArticleList", ArticleSummaryOut)
-SearchPage = page_of("SearchResults", SearchHitOut, query=s.CharField())
+
+
+class SearchConcernOut(s.Serializer):
+    slug = s.SlugField()
+    name = s.CharField()
+    url = s.URLField(help_text="The concern's page.")
+    claim_count = s.IntegerField(min_value=0, help_text="Published claims about it.")
+
+
+class SearchReadingOut(s.Serializer):
+    confident = s.BooleanField(
+        help_text="True when the results answer the query as asked: something was found, "
+        "every word was understood and none was read as another. False for a miss, a "
+        "partial answer (see not_understood) or a corrected query: show such results as "
+        "the closest things checked, not as the answer."
+    )
+    corrected = s.CharField(
+        allow_null=True,
+        help_text="The query as searched, when a misspelt word was read as "
+        "a name (for example exozome as exosome).",
+    )
+    not_understood = s.ListField(
+        child=s.CharField(),
+        help_text="Words of the query that nothing checked mentions (normalised: lower case, "
+        "singular).",
+    )
+    intent = s.ChoiceField(
+        choices=["", "safety", "efficacy", "compare", "concern"],
+        help_text="What the question asks, when its form says: is it safe, does it work, X "
+        "vs Y, how to get rid of Y.",
+    )
+    concerns = SearchConcernOut(many=True, help_text="Skin concerns the query names.")
+    compare_url = s.URLField(
+        allow_null=True, help_text="For 'X vs Y': the page comparing the subjects named."
+    )
+
+
+SearchPage = page_of("SearchResults", SearchHitOut, query=s.CharField(), reading=SearchReadingOut())
 
 
 # Named choice sets for the description (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]):

@@ -945,14 +945,27 @@ class SearchView(ApiView):
 
     @schema.read(
         summary="Search subjects, claims and articles together",
-        description="The site's search: typos and plurals tolerated, ranked together. Each hit "
-        "has its type, slug, title, snippet and page URL.",
+        description='The site\'s search, as on the search page: questions ("is X safe", '
+        '"does X work", "X vs Y", "how to get rid of Y"), brand names, lay words for '
+        "skin concerns, typos and plurals are understood; a word such as acid, serum or cream "
+        "never matches on its own. Each hit has its type, slug, title, snippet and page URL; "
+        "a subject is followed by its claims. `reading` says how the query was read: when "
+        "`confident` is false the results are the closest things checked (or none: we have "
+        "not checked it), not an answer to the question as asked.",
         response=docs.SearchPage,
         example={
             "count": 1,
             "next": None,
             "previous": None,
-            "query": "exozomes",
+            "query": "exozome serum",
+            "reading": {
+                "confident": False,
+                "corrected": "exosome serum",
+                "not_understood": [],
+                "intent": "",
+                "concerns": [],
+                "compare_url": None,
+            },
             "results": [
                 {
                     "type": "subject",
@@ -996,7 +1009,23 @@ class SearchView(ApiView):
             for hit in results.hits
         ]
         page = Page(request, hits, results.total, page_number, size)
-        return Response(page.envelope(hits, query=results.query))
+        reading = {
+            "confident": results.confident,
+            "corrected": results.corrected or None,
+            "not_understood": results.unmatched,
+            "intent": results.intent,
+            "concerns": [
+                {
+                    "slug": c.slug,
+                    "name": c.name,
+                    "url": self.urls.base + c.url,
+                    "claim_count": c.claim_count,
+                }
+                for c in results.concerns
+            ],
+            "compare_url": self.urls.base + results.compare_url if results.compare_url else None,
+        }
+        return Response(page.envelope(hits, query=results.query, reading=reading))
 
 
 class CheckRequestCreate(ApiView):

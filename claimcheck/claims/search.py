@@ -384,7 +384,7 @@ def _build(version):
     concerns = list(
         Concern.objects.filter(id__in=used).values_list("id", "slug", "name", "summary", "aliases")
     )
-    outcomes = Claim.objects.published().values_list("outcome", flat=True).distinct()
+    outcomes = Claim.objects.published().order_by().values_list("outcome", flat=True).distinct()
     return Lexicon(subjects, concerns, outcomes=list(outcomes), version=version)
 
 
@@ -910,6 +910,22 @@ def _miss_concerns(query, lex, limit=3):
 # Hits: a fixed number of queries whatever the page size
 
 
+# What a hit shows of a claim: its address, text and verdict (not the rating's factors).
+HIT_CLAIM_FIELDS = (
+    "id",
+    "slug",
+    "subject_id",
+    "text",
+    "status",
+    "shown_verdict",
+    "shown_score",
+    "current_rating__id",
+    "current_rating__verdict",
+    "current_rating__score",
+    "current_rating__grade",
+)
+
+
 def _materialise(ranked):
     from articles.models import Article
 
@@ -922,6 +938,7 @@ def _materialise(ranked):
                 "claims",
                 queryset=Claim.objects.published()
                 .select_related("current_rating")
+                .only(*HIT_CLAIM_FIELDS)
                 .order_by("-shown_score", "text"),
                 to_attr="published_claims",
             )
@@ -930,7 +947,9 @@ def _materialise(ranked):
         else {}
     )
     claims = (
-        Claim.objects.select_related("subject", "current_rating").in_bulk(ids["claim"])
+        Claim.objects.select_related("subject", "current_rating")
+        .only(*HIT_CLAIM_FIELDS, "conclusion_summary", "subject__name", "subject__slug")
+        .in_bulk(ids["claim"])
         if ids["claim"]
         else {}
     )

@@ -383,9 +383,9 @@ def test_search_ranks_subjects_claims_and_articles_together_with_page_urls(
     api, published_claim, django_assert_max_num_queries
 ):
     subject = published_claim.subject
-    # PostgreSQL: the ranked query, then subjects, claims and articles of the page (4).
-    # SQLite: vocabulary, subjects, claims and articles to rank, then the page's rows (7).
-    with django_assert_max_num_queries(COUNTED + 7):
+    # Either database: the lexicon of names (4, once per content version), the subject's
+    # claims, the articles, then the page's subjects, their claims, and its claims (9).
+    with django_assert_max_num_queries(COUNTED + 9):
         response = api.get("/api/v1/search/", {"q": subject.name})
     body = response.json()
     assert response.status_code == 200
@@ -396,6 +396,35 @@ def test_search_ranks_subjects_claims_and_articles_together_with_page_urls(
     assert hit["api_url"] == f"http://testserver/api/v1/subjects/{subject.slug}/"
     assert {"type", "slug", "title", "snippet", "url", "api_url"} == set(hit)
     assert any(h["type"] == "claim" for h in body["results"])
+    assert body["reading"] == {
+        "confident": True,
+        "corrected": None,
+        "not_understood": [],
+        "intent": "",
+        "concerns": [],
+        "compare_url": None,
+    }
+
+
+def test_search_says_how_it_read_the_query(api, starter_data):
+    body = api.get("/api/v1/search/", {"q": "retinol vs tretinoin"}).json()
+    assert body["reading"]["intent"] == "compare"
+    assert body["reading"]["compare_url"] == (
+        "http://testserver/compare/?subjects=retinol,tretinoin"
+    )
+    body = api.get("/api/v1/search/", {"q": "what helps dark spots"}).json()
+    assert body["reading"]["concerns"][0]["slug"] == "pigmentation"
+    assert body["reading"]["concerns"][0]["url"].endswith("pigmentation")  # its page
+    assert body["results"][0]["type"] == "claim"
+    # Not in the catalogue: no results, and not confident.
+    body = api.get("/api/v1/search/", {"q": "mandelic acid peel"}).json()
+    assert body["count"] == 0 and body["results"] == []
+    assert body["reading"]["confident"] is False
+    assert body["reading"]["not_understood"] == ["mandelic"]
+    # A misspelling read as a name says so.
+    body = api.get("/api/v1/search/", {"q": "rosemerry oil"}).json()
+    assert body["reading"]["corrected"] == "rosemary oil"
+    assert body["results"][0]["slug"] == "rosemary-oil"
 
 
 def test_search_without_a_query_is_a_400_naming_q(api):
