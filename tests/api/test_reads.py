@@ -383,9 +383,9 @@ def test_search_ranks_subjects_claims_and_articles_together_with_page_urls(
     api, published_claim, django_assert_max_num_queries
 ):
     subject = published_claim.subject
-    # Either database: the lexicon of names (4, once per content version), the subject's
-    # claims, the articles, then the page's subjects, their claims, and its claims (9).
-    with django_assert_max_num_queries(COUNTED + 9):
+    # Either database: the lexicon of names (5, once per content version), the subject's
+    # claims, the articles, then the page's subjects, their claims, and its claims (10).
+    with django_assert_max_num_queries(COUNTED + 10):
         response = api.get("/api/v1/search/", {"q": subject.name})
     body = response.json()
     assert response.status_code == 200
