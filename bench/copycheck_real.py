@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 # copycheck_quality sets up Django (settings for a bench run) when imported.
 import yaml  # noqa: E402
-from copycheck_quality import STARTER, starter_records  # noqa: E402
+from copycheck_quality import STARTER  # noqa: E402
 
 from claimcheck.claims.copycheck import check_with_index, evaluation  # noqa: E402
 from claimcheck.claims.copycheck.index import Index  # noqa: E402
@@ -27,12 +27,7 @@ PARTS = {"tuning": CASES / "real_copy_tuning.yaml", "heldout": CASES / "real_cop
 
 
 def published_records():
-    drafts = {
-        claim["slug"]
-        for claim in yaml.safe_load((STARTER / "claims.yaml").read_text())
-        if claim.get("draft_reason")
-    }
-    return [record for record in starter_records() if record.slug not in drafts]
+    return evaluation.starter_records(STARTER, published_only=True)
 
 
 def line(name, score):

@@ -1,0 +1,42 @@
+"""Whose voice a pasted text is in: a seller's, or a regulator's, clinician's or editor's.
+
+An FDA consumer page, a safety notice, a hospital leaflet or a magazine review quotes and
+discusses claims ("some sellers claim that their pens heal acne scars") without making them,
+so the copy checker reports nothing for such a text. The test is a balance of markers, not a
+model: phrases that explain, warn, advise or report (the agency, warning letters, "consumers
+should", "ask your dermatologist", "the brand says", studies and reviews) against phrases
+that sell (prices, booking, our product, how to use). A text is an explainer when it has at
+least EXPLAINER_MIN explaining markers and more of them than selling ones.
+"""
+
+import re
+
+EXPLAINER_MIN = 2
+
+EXPLAINING_RE = re.compile(
+    r"\b(?:the\s+(?:fda|agency|law|mhra|regulator)|fda\s+(?:says|said|warns|is\s+warning|sent|"
+    r"considers|defines|regulates)|regulators?|warning\s+letters?|consumers?\s+(?:should|and)|"
+    r"be\s+wary|beware|public\s+health|recall|safety\s+notice|medwatch|report\s+(?:problems|"
+    r"side\s+effects)|patient\s+(?:guide|information)|this\s+leaflet|hospital|department|"
+    r"(?:ask|talk\s+to|speak\s+to|see)\s+(?:your|a)\s+(?:dermatologist|doctor|gp|pharmacist)|"
+    r"(?:some|many)\s+(?:sellers|brands|products|clinics|companies)|claims?\s+such\s+as|"
+    r"the\s+(?:brand|box|website|marketing|company)\s+(?:says|promises|calls|claims|leans)|"
+    r"we\s+tried|our\s+tester|editorial|review(?:ed)?|evidence|studies|trials?|"
+    r"(?:is|are)\s+(?:a\s+drug|drugs|regulated|unapproved)|dermatologists?\s+(?:advise|say|"
+    r"recommend)|faqs?|q&a|first-line|grey\s+zone|trade\s+press|guide\s+from)\b",
+    re.IGNORECASE,
+)
+SELLING_RE = re.compile(
+    r"[£$\u20ac]\s?\d|\b(?:book(?:\s+now|\s+a|\s+your)?|shop|add\s+to\s+(?:bag|basket|cart)|"
+    r"order\s+now|buy\s+now|free\s+consultation|how\s+to\s+use|\d+\s?ml|servings|"
+    r"our\s+(?:serum|cream|gel|clinic|treatment|formula|signature|oil|mask|essence|facial|"
+    r"practitioners?|plan|doctors|nurse|bestselling|best-selling|most)|suitable\s+for|"
+    r"apply\s+(?:to|twice|once|a\s+thin|morning|nightly)|results\s+in)\b",
+    re.IGNORECASE,
+)
+
+
+def explainer(text):
+    """Whether text reads as a regulator's, clinician's or editor's, not a seller's."""
+    explaining = len(EXPLAINING_RE.findall(text))
+    return explaining >= EXPLAINER_MIN and explaining > len(SELLING_RE.findall(text))
