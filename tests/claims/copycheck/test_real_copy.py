@@ -51,7 +51,11 @@ def test_labelled_claims_are_published_starter_claims(published):
             assert set(case["claims"]) <= slugs, case["id"]
 
 
-@pytest.mark.parametrize(("name", "claims_f1", "flags_f1"), [("tuning", 0.9, 0.9)])
+# The held-out part was scored once, after tuning on the other (claims P/R 1.00/0.77, flags
+# 0.95/1.00); its thresholds are the targets set before that, not its own figures.
+@pytest.mark.parametrize(
+    ("name", "claims_f1", "flags_f1"), [("tuning", 0.9, 0.9), ("heldout", 0.8, 0.8)]
+)
 def test_realistic_copy_scores_at_least_its_thresholds(published, name, claims_f1, flags_f1):
     cases = _part(name)
     report = evaluation.evaluate(cases, lambda text: check(published, text))
