@@ -339,7 +339,7 @@ def _clause_matches(text, clause, index, mentions, clause_concepts):
         scores = {}
         hits = {}  # claim number -> the concepts it shares with the clause
         for subject in mention.subjects:
-            for concept in found:
+            for concept in sorted(found):  # a fixed order: float sums must not depend on hashing
                 postings = index.postings.get((subject, concept))
                 if not postings:
                     continue
@@ -359,12 +359,14 @@ def _clause_matches(text, clause, index, mentions, clause_concepts):
                     continue  # "protect the collagen you have" is not "stimulates collagen"
                 if not verb and len(outcomes - WEAK_OUTCOMES) < 2:
                     continue  # "FAQs from the skin cancer charity" says nothing happens
-            score = SUBJECT_WEIGHT * mention.strength + (1 - SUBJECT_WEIGHT) * min(
-                1.0, matched / claim.weight
+            score = round(
+                SUBJECT_WEIGHT * mention.strength
+                + (1 - SUBJECT_WEIGHT) * min(1.0, matched / claim.weight),
+                9,
             )
             if score >= THRESHOLD:
-                picks.append((score, number, outcomes))
-        for score, number, outcomes in _distinct(picks, index):
+                picks.append((score, number, outcomes, bool(shared & words.ACTIONS)))
+        for score, number, outcomes, _ in _distinct(picks, index):
             if number not in best or best[number][0] < score:
                 best[number] = (score, mention, outcomes)
     quote = text[clause.start : clause.end]
@@ -390,11 +392,15 @@ def _distinct(picks, index):
     "brightens skin and fades pigment, and smooths fine lines" makes two claims, but
     "prevents sunburn" does not make every sunscreen claim that mentions sunburn."""
     kept, covered = [], set()
-    for score, number, outcomes in sorted(picks, key=lambda p: (-p[0], p[1])):
-        new = outcomes - covered - WEAK_OUTCOMES
+    for pick in sorted(picks, key=lambda p: (-p[0], p[1])):
+        _, number, outcomes, acted = pick
+        new = outcomes - covered
+        if not acted:
+            new -= WEAK_OUTCOMES  # a weak outcome counts only with the claim's own action
         claim = index.claims[number]
-        if not kept or sum(index.idf[c] for c in new) >= FURTHER_CLAIM_SHARE * claim.weight:
-            kept.append((score, number, outcomes))
+        share = sum(index.idf[c] for c in sorted(new))
+        if not kept or share >= FURTHER_CLAIM_SHARE * claim.weight:
+            kept.append(pick)
             covered |= outcomes
     return kept
 

@@ -23,20 +23,19 @@ EXPLAINING_RE = re.compile(
     r"the\s+(?:brand|box|website|marketing|company)\s+(?:says|promises|calls|claims|leans)|"
     r"we\s+tried|our\s+tester|editorial|review(?:ed)?|evidence|studies|trials?|"
     r"(?:is|are)\s+(?:a\s+drug|drugs|regulated|unapproved)|dermatologists?\s+(?:advise|say|"
-    r"recommend)|faqs?|q&a|first-line|grey\s+zone|trade\s+press|guide\s+from)\b",
-    re.IGNORECASE,
+    r"recommend)|faqs?|q&a|first-line|grey\s+zone|trade\s+press|guide\s+from)\b"
 )
 SELLING_RE = re.compile(
     r"[£$\u20ac]\s?\d|\b(?:book(?:\s+now|\s+a|\s+your)?|shop|add\s+to\s+(?:bag|basket|cart)|"
     r"order\s+now|buy\s+now|free\s+consultation|how\s+to\s+use|\d+\s?ml|servings|"
     r"our\s+(?:serum|cream|gel|clinic|treatment|formula|signature|oil|mask|essence|facial|"
     r"practitioners?|plan|doctors|nurse|bestselling|best-selling|most)|suitable\s+for|"
-    r"apply\s+(?:to|twice|once|a\s+thin|morning|nightly)|results\s+in)\b",
-    re.IGNORECASE,
+    r"apply\s+(?:to|twice|once|a\s+thin|morning|nightly)|results\s+in)\b"
 )
 
 
 def explainer(text):
     """Whether text reads as a regulator's, clinician's or editor's, not a seller's."""
-    explaining = len(EXPLAINING_RE.findall(text))
-    return explaining >= EXPLAINER_MIN and explaining > len(SELLING_RE.findall(text))
+    lower = text.lower()  # both patterns are lower case: faster than IGNORECASE
+    explaining = len(EXPLAINING_RE.findall(lower))
+    return explaining >= EXPLAINER_MIN and explaining > len(SELLING_RE.findall(lower))
