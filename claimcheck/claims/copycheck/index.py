@@ -88,6 +88,7 @@ class IndexedClaim:
     record: ClaimRecord
     concepts: frozenset
     weight: float  # sum of the concepts' idf: what full coverage scores
+    comparative: bool = False  # the claim compares its subject with another
 
 
 class Index:
@@ -126,7 +127,8 @@ class Index:
         self.postings = defaultdict(list)
         for number, (record, found) in enumerate(zip(self.records, raw, strict=True)):
             weight = sum(self.idf[c] for c in found) or 1.0
-            self.claims.append(IndexedClaim(record, found, weight))
+            comparative = words.COMPARISON_RE.search(record.text) is not None
+            self.claims.append(IndexedClaim(record, found, weight, comparative))
             for c in found:
                 self.postings[(record.subject_slug, c)].append(number)
 

@@ -264,10 +264,20 @@ def _aside(toks, first, after):
         return True
     for i, tok in enumerate(before):
         if tok.raw in ASIDE_WORDS and i >= len(before) - 2:
-            if tok.raw == "with" and i > 0 and before[i - 1].raw in INGREDIENT_WORDS:
+            if tok.raw == "with" and _ingredient(before[i - 1] if i else None, before[i + 1 :]):
                 return False
             return True
     return False
+
+
+def _ingredient(word_before, between):
+    """Whether "with" introduces an ingredient: after a product noun or "formulated", or
+    before a strength ("our wash with 4% benzoyl peroxide treats acne")."""
+    if any(t.raw.isdigit() for t in between):
+        return True
+    return word_before is not None and (
+        word_before.raw in INGREDIENT_WORDS or word_before.stem in words.PRODUCT_NOUNS
+    )
 
 
 def _before_verb(clause, mention):
@@ -333,6 +343,7 @@ def _negated_mention(toks, first, after):
 def _clause_matches(text, clause, index, mentions, clause_concepts):
     best = {}  # claim number -> (score, mention, outcome concepts)
     verb = bool(clause_concepts & words.OPENING_VERB_CONCEPTS)
+    comparing = words.COMPARISON_RE.search(text, clause.start, clause.end) is not None
     for mention in mentions:
         own_words = mention.own
         found = words.concepts(clause.tokens, skip=own_words) if own_words else clause_concepts
@@ -350,6 +361,8 @@ def _clause_matches(text, clause, index, mentions, clause_concepts):
         picks = []
         for number, matched in scores.items():
             shared = hits[number]
+            if index.claims[number].comparative and not comparing:
+                continue  # "5% works better than 2%" needs a comparison in the clause
             outcomes = shared - words.ACTIONS - NOT_OUTCOMES
             if not outcomes:
                 continue

@@ -539,6 +539,20 @@ ANAPHOR_NOUNS = frozenset(
 )
 
 
+# Product nouns: after them "with" names an ingredient, not a companion treatment.
+PRODUCT_NOUNS = ANAPHOR_NOUNS | frozenset(
+    """wash cleanser moisturiser moisturizer toner spray foam soap sachet drink powder
+    booster concentrate""".split()
+)
+# Wording that compares one subject with another: a claim that does ("works better than 2%",
+# "as well as minoxidil") is only made by a clause that does too.
+COMPARISON_RE = re.compile(
+    r"\b(?:than|as\s+well\s+as|like|unlike|compared|versus|vs|same\s+as|as\s+good\s+as|"
+    r"equal\s+to|rivals?|alternative)\b",
+    re.IGNORECASE,
+)
+
+
 def _add_clause(out, text, lower, start, end, after_colon, lead_in, structure, line_starts, quoted):
     # Trim spaces and list markers so the span is the words themselves.
     while start < end and (text[start].isspace() or text[start] in "-*\u2022>\"'\u201c("):

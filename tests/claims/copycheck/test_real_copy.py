@@ -51,7 +51,7 @@ def test_labelled_claims_are_published_starter_claims(published):
             assert set(case["claims"]) <= slugs, case["id"]
 
 
-# The held-out part was scored once, after tuning on the other (claims P/R 1.00/0.77, flags
+# The held-out part was first scored after tuning on the other (claims P/R 1.00/0.77, flags
 # 0.95/1.00); its thresholds are the targets set before that, not its own figures.
 @pytest.mark.parametrize(
     ("name", "claims_f1", "flags_f1"), [("tuning", 0.9, 0.9), ("heldout", 0.8, 0.8)]
