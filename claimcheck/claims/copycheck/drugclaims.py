@@ -305,11 +305,13 @@ def flags(text, clauses):
             if number < 0:
                 continue
             clause = clauses[number]
-            if clause.distanced or clause.question or clause.quoted or clause.negated:
+            if clause.distanced or clause.question or clause.negated:
                 continue
             for m in rule.pattern.finditer(text, clause.start, clause.end):
                 if _negated(clause, m.start()):
                     continue
+                if any(q_start < m.end() and m.start() < q_end for q_start, q_end in clause.quotes):
+                    continue  # quoted as an example ('claims such as "treats acne"')
                 if rule.category == STATUS and FACTUAL_STATUS_RE.match(text, m.end(), clause.end):
                     continue
                 found.append(

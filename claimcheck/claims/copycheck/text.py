@@ -351,7 +351,10 @@ class Clause:
     kind: str = "sentence"  # "heading", "bullet" or "sentence"
     lead_in: bool = False  # a heading, or a clause ending in a colon: names what follows
     negated: bool = False  # a negation before the clause's first verb ("neither is ...")
-    quoted: bool = False  # inside quotation marks: an example or a report, not the speaker's
+    # Quoted wording inside the clause, as (start, end) spans: an example or a report
+    # ('claims such as "stimulates collagen"'). A clause that is all quotation (a customer's
+    # testimonial) has none: the seller makes that claim by publishing it.
+    quotes: tuple = ()
     source: str = ""  # the text the clause is part of
 
     def text_between(self, i):
@@ -512,6 +515,7 @@ def clauses(text):
     structure = lines(text) or [Line(0, len(text), "sentence", 0)]
     line_starts = [line.start for line in structure]
     quoted = [(m.start(), m.end()) for m in QUOTED_RE.finditer(text)]
+    quoted = (quoted, [q_start for q_start, _ in quoted])
     out = []
     start = 0
     after_colon = False
@@ -565,7 +569,7 @@ def _add_clause(out, text, lower, start, end, after_colon, lead_in, structure, l
     line = structure[max(0, bisect.bisect_right(line_starts, start) - 1)]
     # A bullet line's clauses after the first are still part of the bullet.
     kind = line.kind
-    in_quotes = any(q_start <= start and end <= q_end + 1 for q_start, q_end in quoted)
+    quotes = _partial_quotes(quoted, start, end)
     # A run-on "clause" (a keyword list, text without punctuation) is cut into pieces, so the
     # work per clause stays bounded whatever is pasted.
     for first in range(0, len(toks), MAX_CLAUSE_WORDS):
@@ -595,10 +599,24 @@ def _add_clause(out, text, lower, start, end, after_colon, lead_in, structure, l
                 kind=kind,
                 lead_in=(lead_in or kind == "heading") and first + MAX_CLAUSE_WORDS >= len(toks),
                 negated=_negated_clause(part),
-                quoted=in_quotes,
+                quotes=quotes,
                 source=text,
             )
         )
+
+
+def _partial_quotes(quoted, start, end):
+    """The quoted spans that overlap text[start:end] without holding all of it."""
+    spans, starts = quoted
+    out = []
+    for q_start, q_end in spans[max(0, bisect.bisect_right(starts, start) - 1) :]:
+        if q_start >= end:
+            break
+        if q_end <= start:
+            continue
+        if not (q_start <= start and end <= q_end + 1):
+            out.append((q_start, q_end))
+    return tuple(out)
 
 
 # Verb stems that open a clause without a subject ("Boosts collagen", "Calms redness").

@@ -179,3 +179,10 @@ def test_matches_carry_their_evidence(published):
     assert match.subject == "Snail mucin"
     assert "WRINKLE" in match.outcome
     assert not match.carried
+
+
+def test_a_quoted_example_is_not_flagged_but_a_quoted_testimonial_is(published):
+    example = 'Labels with wording such as "regenerates skin cells" are common.'
+    testimonial = "\u201cThis gel cleared my acne in a week!\u201d says Amy, 24."
+    assert check(published, example).drug_claim_flags == []
+    assert [f.quote for f in check(published, testimonial).drug_claim_flags] == ["cleared my acne"]
