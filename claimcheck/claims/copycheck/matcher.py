@@ -139,9 +139,10 @@ def check_with_index(text, index):
         raise ValueError(f"The text is longer than {MAX_CHARS} characters.")
     clauses = words.clauses(text)
     result = CheckResult(text=text)
-    if voice.explainer(text):
-        # A regulator's, clinician's or editor's text discusses claims; it does not make them.
-        return result
+    # A regulator's, clinician's or editor's text discusses claims; it does not make them.
+    explaining = voice.explainer_spans(text)
+    if explaining:
+        clauses = [c for c in clauses if not any(s <= c.start < e for s, e in explaining)]
     result.drug_claim_flags = drugclaims.flags(text, clauses)
     flag_starts = [f.start for f in result.drug_claim_flags]
     context = _Context()

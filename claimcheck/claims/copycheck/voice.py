@@ -6,10 +6,13 @@ so the copy checker reports nothing for such a text. The test is a balance of ma
 model: phrases that explain, warn, advise or report (the agency, warning letters, "consumers
 should", "ask your dermatologist", "the brand says", studies and reviews) against phrases
 that sell (prices, booking, our product, how to use). A text is an explainer when it has at
-least EXPLAINER_MIN explaining markers and more of them than selling ones.
+least EXPLAINER_MIN explaining markers and more of them than selling ones; a long paste is
+judged section by section.
 """
 
 import re
+
+from . import text as words
 
 EXPLAINER_MIN = 2
 
@@ -36,6 +39,30 @@ SELLING_RE = re.compile(
 
 def explainer(text):
     """Whether text reads as a regulator's, clinician's or editor's, not a seller's."""
+    explaining, selling = _markers(text.lower())
+    return explaining >= EXPLAINER_MIN and explaining > selling
+
+
+def explainer_spans(text):
+    """The (start, end) parts of text in an explainer's voice. A long paste may hold a
+    seller's page and a news story, so each section (from one heading to the next) is
+    judged on its own; a section too short to judge that sells nothing follows the text as a
+    whole."""
     lower = text.lower()  # both patterns are lower case: faster than IGNORECASE
-    explaining = len(EXPLAINING_RE.findall(lower))
-    return explaining >= EXPLAINER_MIN and explaining > len(SELLING_RE.findall(lower))
+    explaining, selling = _markers(lower)
+    whole = explaining >= EXPLAINER_MIN and explaining > selling
+    starts = [line.start for line in words.lines(text) if line.kind == "heading"]
+    bounds = sorted({0, *starts})
+    out = []
+    for start, end in zip(bounds, [*bounds[1:], len(text)], strict=True):
+        explaining, selling = _markers(lower[start:end])
+        if (explaining >= EXPLAINER_MIN and explaining > selling) or (whole and not selling):
+            if out and out[-1][1] == start:
+                out[-1] = (out[-1][0], end)
+            else:
+                out.append((start, end))
+    return out
+
+
+def _markers(lower):
+    return len(EXPLAINING_RE.findall(lower)), len(SELLING_RE.findall(lower))

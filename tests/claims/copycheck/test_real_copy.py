@@ -186,3 +186,12 @@ def test_a_quoted_example_is_not_flagged_but_a_quoted_testimonial_is(published):
     testimonial = "\u201cThis gel cleared my acne in a week!\u201d says Amy, 24."
     assert check(published, example).drug_claim_flags == []
     assert [f.quote for f in check(published, testimonial).drug_claim_flags] == ["cleared my acne"]
+
+
+def test_a_long_paste_is_judged_section_by_section(published):
+    by_name = {case["id"]: case["text"] for case in _part("tuning")}
+    seller, explainer = by_name["t-snail-01"], by_name["t-neg-07"]
+    result = check(published, f"{seller}\n{explainer}")
+    assert slugs(result) == ["snail-mucin-reduces-wrinkles"]
+    assert all(flag.start < len(seller) for flag in result.drug_claim_flags)
+    assert result.drug_claim_flags
