@@ -159,6 +159,11 @@ RULES = (
             + APPEARANCE
             + GAP
             + SHRINKABLE
+            # Regenerating or rebuilding the skin itself is a claim about its structure.
+            + r"|\b(?:regenerat|re-?build|reconstruct)"
+            + VERB_END
+            + GAP
+            + r"(?:skin|tissues?)\b"
             + r"|\b(?:collagen|elastin|cell|sebum|melanin|ceramide)s?(?:\s+(?:production|"
             r"synthesis|formation|levels?|turnover|renewal))?\s+(?:boost|stimulat|activat|"
             r"regenerat|renew|regulat|normali[sz]|inhibit|suppress)\w*"
@@ -193,6 +198,9 @@ RULES = (
             "blood",
             "circulation",
             "rebuild",
+            "hyaluronic",
+            "skin",
+            "tissue",
         ),
     ),
     Rule(

@@ -228,11 +228,17 @@ def _named(clause, index, context):
             elif index.usual.get(key) in subjects:
                 subjects = (index.usual[key],)
         if previous and previous[1] == first and key not in index.generic:
-            if not previous[3]:
+            if previous[3]:
+                out.pop(previous[4], None)  # "Collagen beauty drink": the drink is meant
+            elif set(previous[4]) & set(subjects):
+                # "Daily Sunscreen SPF 30": two names of one product, meaning either subject.
+                out.pop(previous[4], None)
+                subjects = tuple(sorted({*previous[4], *subjects}))
+                first = previous[0]
+            else:
                 # "Platelet rich plasma microneedling": the second name only says how the
                 # first is given.
                 continue
-            out.pop(previous[4], None)  # "Collagen beauty drink": the drink is meant
         aside = _aside(toks, first, after)
         if (
             previous

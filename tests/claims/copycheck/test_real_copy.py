@@ -144,6 +144,7 @@ def test_reported_denied_asked_or_historical_wording_is_neither_matched_nor_flag
         ("The toner triggers self-renewal.", "triggers self-renewal", "structure_function"),
         ("Promotes hair growth in weeks.", "Promotes hair growth", "structure_function"),
         ("Repair, rebuild and regenerate.", "Repair, rebuild and regenerate", "structure_function"),
+        ("It regenerates damaged skin.", "regenerates damaged skin", "structure_function"),
         ("It kills acne-causing bacteria.", "kills acne", "disease"),
         ("A balm to soothe sunburn.", "soothe sunburn", "disease"),
         ("Fills in scars for good.", "Fills in scars", "disease"),
