@@ -199,8 +199,8 @@ RULES = (
             "circulation",
             "rebuild",
             "hyaluronic",
-            "skin",
-            "tissue",
+            "regenerat",
+            "reconstruct",
         ),
     ),
     Rule(
