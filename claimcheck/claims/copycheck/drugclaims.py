@@ -165,8 +165,10 @@ RULES = (
             + GAP
             + r"(?:skin|tissues?)\b"
             + r"|\b(?:collagen|elastin|cell|sebum|melanin|ceramide)s?(?:\s+(?:production|"
-            r"synthesis|formation|levels?|turnover|renewal))?\s+(?:boost|stimulat|activat|"
-            r"regenerat|renew|regulat|normali[sz]|inhibit|suppress)\w*"
+            r"synthesis|formation|levels?|turnover|renewal))?[\s-]+(?:boost|stimulat|activat|"
+            # "collagen-boosting", "collagen stimulation"; not "a collagen stimulator", the
+            # name of a class of fillers.
+            r"regenerat|renew|regulat|normali[sz]|inhibit|suppress)(?:e|es|ed|s|ing|ion|ions)?\b"
             r"|\b(?:cell(?:ular)?|stem[\s-]cell|dna)\s+(?:regeneration|repair|renewal|"
             r"reprogramming|activation)\b"
             r"|\b(?:repair|rebuild|regenerat|renew|restor)\w*,\s*(?:repair|rebuild|regenerat|"
@@ -345,9 +347,15 @@ def _negated(clause, offset):
     index = next((i for i, t in enumerate(clause.tokens) if t.start >= offset), None)
     if index is None:
         return False
+    first = max(0, index - 5)
+    for i in range(index - 1, first - 1, -1):
+        # A negation does not reach past a comma or "and" ("it won't irritate, and it
+        # normalizes oil production").
+        if "," in clause.text_between(i) or clause.tokens[i].raw in ("and", "but"):
+            first = i + 1
+            break
     return any(
-        t.raw in words.NEGATIONS and t.raw not in NOUN_NEGATIONS
-        for t in clause.tokens[max(0, index - 5) : index]
+        t.raw in words.NEGATIONS and t.raw not in NOUN_NEGATIONS for t in clause.tokens[first:index]
     )
 
 

@@ -274,6 +274,7 @@ BIGRAMS = {
     ("uneven", "ton"): "PIGMENT",
     ("turn", "back"): "REVERSE",
     ("make", "more"): "UP",
+    ("uneven", "color"): "PIGMENT",
 }
 
 # Concepts that name an outcome (what changes), as opposed to how it is said to change.
@@ -292,7 +293,7 @@ STOPWORDS = frozenset(
     days week weeks month months use used using help helps helping clinically proven formula
     new now get gets make makes made one two three 1 2 3 4 5 6 7 8 9 10 30 percent s t
     like love see feel feels work works leave leaves give gives instantly instant overall
-    cosmetic""".split()
+    cosmetic without compared comparison versus vs""".split()
 )
 
 # Words that, before a mention, mean the text is not claiming it.

@@ -140,6 +140,11 @@ def test_reported_denied_asked_or_historical_wording_is_neither_matched_nor_flag
     [
         ("It upregulates collagen synthesis.", "upregulates collagen", "structure_function"),
         ("It normalises sebum production.", "normalises sebum", "structure_function"),
+        (
+            "It won't sting, and it normalizes oil production.",
+            "normalizes oil production",
+            "structure_function",
+        ),
         ("Wake your follicles back up.", "Wake your follicles", "structure_function"),
         ("The toner triggers self-renewal.", "triggers self-renewal", "structure_function"),
         ("Promotes hair growth in weeks.", "Promotes hair growth", "structure_function"),
@@ -168,6 +173,7 @@ def test_drug_claim_wording_is_read_as_open_classes(published, text, quote, cate
         "Suitable for acne-prone skin.",
         "FDA-approved injectable HA products such as Restylane are broken down by the body.",
         "This serum is not FDA approved.",
+        "Sculptra is a collagen stimulator made of poly-L-lactic acid.",
         "Our treatment plan for your skin.",
     ],
 )
