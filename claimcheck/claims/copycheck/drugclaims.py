@@ -101,7 +101,7 @@ DISEASE_VERBS = (
     r"(?:(?:treat|cure|heal|clear|prevent|fight|eliminat|eradicat|fix|repair|eras|remov|banish|"
     r"stop|calm|sooth|reduc|reliev|fill|kill|target|combat|tackl|minimi[sz]|shrink|"
     r"control|zap|dry)" + VERB_END + r"(?:\s+(?:in|up|out))?"
-    r"|get(?:s|ting)?\s+rid\s+of|help(?:s|ed|ing)?\s+(?:with|to\s+(?:treat|heal|clear|fight))"
+    r"|get(?:s|ting)?\s+rid\s+of|say(?:s|ing)?\s+goodbye\s+to|help(?:s|ed|ing)?\s+(?:with|to\s+(?:treat|heal|clear|fight))"
     r"|protect(?:s|ed|ing)?\s+against"
     r"|(?:reduc|lower|cut)\w*\s+(?:the\s+|your\s+)?risk\s+of)"
 )

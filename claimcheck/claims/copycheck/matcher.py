@@ -265,7 +265,7 @@ INGREDIENT_WORDS = frozenset(
 
 def _aside(toks, first, after):
     before = toks[max(0, first - 3) : first]
-    if after < len(toks) and toks[after].raw in ("which", "that"):
+    if any(t.raw in ("which", "that") for t in toks[after : after + 3]):
         return False  # "combine it with a triple cream, which clears melasma"
     if first >= 2 and toks[first - 2].raw == "as" and toks[first - 1].raw == "well":
         return True

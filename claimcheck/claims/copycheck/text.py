@@ -581,9 +581,12 @@ def _add_clause(out, text, lower, start, end, after_colon, lead_in, structure, l
         # "It blocks UVB", "Roll it over clean skin and it stimulates collagen", "This
         # treatment is effective for...": the subject is one named before.
         verb = first_verb(part)
+        # ("Our best-selling lightweight formula boosts collagen": a few words may come
+        # between the determiner and the noun.)
         anaphor = any(t.raw in PRONOUNS for t in part[:verb]) or any(
-            a.raw in ANAPHOR_DETERMINERS and b.stem in ANAPHOR_NOUNS
-            for a, b in zip(part[:verb], part[1 : verb + 1], strict=False)
+            tok.raw in ANAPHOR_DETERMINERS
+            and any(noun.stem in ANAPHOR_NOUNS for noun in part[j + 1 : min(j + 6, verb)])
+            for j, tok in enumerate(part[:verb])
         )
         out.append(
             Clause(

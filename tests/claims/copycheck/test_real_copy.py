@@ -202,3 +202,15 @@ def test_a_long_paste_is_judged_section_by_section(published):
     assert slugs(result) == ["snail-mucin-reduces-wrinkles"]
     assert all(flag.start < len(seller) for flag in result.drug_claim_flags)
     assert result.drug_claim_flags
+
+
+def test_a_product_noun_phrase_refers_back_to_the_heading(published):
+    text = "ExoLux Exosome Serum\n\nOur best-selling lightweight formula boosts collagen."
+    assert slugs(check(published, text)) == ["exosome-serums-stimulate-collagen"]
+
+
+def test_a_relative_clause_is_about_the_product_it_follows(published):
+    text = "Say goodbye to breakouts with our benzoyl peroxide wash, which treats acne in days."
+    result = check(published, text)
+    assert slugs(result) == ["benzoyl-peroxide-treats-acne"]
+    assert [f.quote for f in result.drug_claim_flags] == ["Say goodbye to breakouts", "treats acne"]
