@@ -101,7 +101,10 @@ DISEASE_VERBS = (
     r"(?:(?:treat|cure|heal|clear|prevent|fight|eliminat|eradicat|fix|repair|eras|remov|banish|"
     r"stop|calm|sooth|reduc|reliev|fill|kill|target|combat|tackl|minimi[sz]|shrink|"
     r"control|zap|dry)" + VERB_END + r"(?:\s+(?:in|up|out))?"
-    r"|get(?:s|ting)?\s+rid\s+of|say(?:s|ing)?\s+goodbye\s+to|help(?:s|ed|ing)?\s+(?:with|to\s+(?:treat|heal|clear|fight))"
+    r"|get(?:s|ting)?\s+rid\s+of|say(?:s|ing)?\s+goodbye\s+to"
+    # "ideal for rosacea and psoriasis", "the best treatment for acne": a use for a disease.
+    r"|(?:ideal|great|perfect|recommended|effective|designed|works?|best)\s+for"
+    r"|(?:treatment|cure|remedy|solution|relief)\s+(?:for|from|of)|help(?:s|ed|ing)?\s+(?:with|to\s+(?:treat|heal|clear|fight))"
     r"|protect(?:s|ed|ing)?\s+against"
     r"|(?:reduc|lower|cut)\w*\s+(?:the\s+|your\s+)?risk\s+of)"
 )

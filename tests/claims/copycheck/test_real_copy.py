@@ -155,6 +155,8 @@ def test_reported_denied_asked_or_historical_wording_is_neither_matched_nor_flag
         ("Fills in scars for good.", "Fills in scars", "disease"),
         ("Reduces the risk of skin cancer.", "Reduces the risk of skin cancer", "disease"),
         ("Treats hair loss disease.", "Treats hair loss disease", "disease"),
+        ("Ideal for rosacea.", "Ideal for rosacea", "disease"),
+        ("The best treatment for acne scars.", "treatment for acne scars", "disease"),
         ("An FDA-cleared treatment.", "FDA-cleared treatment", "regulatory_status"),
         ("It has been approved for use on the face.", "approved for use", "regulatory_status"),
     ],
