@@ -325,6 +325,8 @@ def flags(text, clauses):
                     continue
                 if any(q_start < m.end() and m.start() < q_end for q_start, q_end in clause.quotes):
                     continue  # quoted as an example ('claims such as "treats acne"')
+                if any(r_start <= m.start() < r_end for r_start, r_end in clause.reported):
+                    continue  # in the reporting part of the sentence
                 if rule.category == STATUS and FACTUAL_STATUS_RE.match(text, m.end(), clause.end):
                     continue
                 found.append(

@@ -154,7 +154,7 @@ def check_with_index(text, index):
             # "Benefits of our exosome facial: - Boosts collagen", "It blocks UVB rays."
             subjects = context.carried()
         context.leave(clause, [m for m in named if not m.aside])
-        if clause.question or clause.distanced or clause.negated or clause.quotes:
+        if clause.question or clause.reported or clause.negated or clause.quotes:
             continue
         clause_concepts = words.concepts(clause.tokens)
         found = _clause_matches(text, clause, index, subjects, clause_concepts)

@@ -357,6 +357,9 @@ class Clause:
     # testimonial) has none: the seller makes that claim by publishing it.
     quotes: tuple = ()
     source: str = ""  # the text the clause is part of
+    # The parts that report or explain ("clients tell us ...", "the FDA says ..."), when
+    # only some do; a clause that is all report is `distanced`.
+    reported: tuple = ()
 
     def text_between(self, i):
         """The characters between the clause's token i and token i + 1."""
@@ -503,10 +506,29 @@ def lowered(text):
     return lower if len(lower) == len(text) else None
 
 
-def distanced(text, lower, start, end):
-    if lower is not None:
-        return DISTANCING_RE.search(lower, start, end) is not None
-    return re.search(DISTANCING_RE.pattern, text[start:end], re.IGNORECASE) is not None
+# Where a sentence turns to a new statement: reporting in one part ("clients tell us their
+# skin looks brighter") does not reach the next ("and PRP recruits collagen-producing cells").
+PART_BREAK_RE = re.compile(r",\s+(?:and|but|while|whereas)\s+|,\s+so\s+", re.IGNORECASE)
+
+
+def sentence_parts(text, start, end):
+    """text[start:end] cut where the sentence turns to a new statement, as (start, end)."""
+    bounds = [start]
+    for m in PART_BREAK_RE.finditer(text, start, end):
+        bounds += [m.start(), m.end()]
+    bounds.append(end)
+    return tuple(zip(bounds[::2], bounds[1::2], strict=True))
+
+
+def reported_parts(text, lower, parts):
+    """Those of the parts that report or explain rather than claim."""
+    if lower is None:
+        return tuple(
+            (s, e)
+            for s, e in parts
+            if re.search(DISTANCING_RE.pattern, text[s:e], re.IGNORECASE) is not None
+        )
+    return tuple((s, e) for s, e in parts if DISTANCING_RE.search(lower, s, e) is not None)
 
 
 def clauses(text):
@@ -578,6 +600,11 @@ def _add_clause(out, text, lower, start, end, after_colon, lead_in, structure, l
         part_start = start if first == 0 else part[0].start
         part_end = end if first + MAX_CLAUSE_WORDS >= len(toks) else part[-1].end
         piece = text[part_start:part_end]
+        parts = ((part_start, part_end),)
+        reported = reported_parts(text, lower, parts)
+        if reported:
+            parts = sentence_parts(text, part_start, part_end)
+            reported = reported_parts(text, lower, parts)
         # "It blocks UVB", "Roll it over clean skin and it stimulates collagen", "This
         # treatment is effective for...": the subject is one named before.
         verb = first_verb(part)
@@ -594,7 +621,8 @@ def _add_clause(out, text, lower, start, end, after_colon, lead_in, structure, l
                 end=part_end,
                 tokens=tuple(part),
                 question=piece.rstrip("\"'\u201d) ").endswith("?"),
-                distanced=distanced(text, lower, part_start, part_end),
+                distanced=reported == parts,
+                reported=reported,
                 continues=(after_colon if first == 0 else True)
                 or anaphor
                 or kind == "bullet"

@@ -216,3 +216,11 @@ def test_a_relative_clause_is_about_the_product_it_follows(published):
     result = check(published, text)
     assert slugs(result) == ["benzoyl-peroxide-treats-acne"]
     assert [f.quote for f in result.drug_claim_flags] == ["Say goodbye to breakouts", "treats acne"]
+
+
+def test_reporting_in_one_part_of_a_sentence_does_not_reach_the_next(published):
+    text = "Clients tell us their skin looks brighter, and PRP recruits collagen-producing cells."
+    flags = check(published, text).drug_claim_flags
+    assert flags
+    assert all(flag.start > text.index(", and") for flag in flags)
+    assert flags[0].quote == "recruits collagen"
