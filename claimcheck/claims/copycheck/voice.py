@@ -10,6 +10,7 @@ least EXPLAINER_MIN explaining markers and more of them than selling ones; a lon
 judged section by section.
 """
 
+import bisect
 import re
 
 from . import text as words
@@ -37,26 +38,24 @@ SELLING_RE = re.compile(
 )
 
 
-def explainer(text):
-    """Whether text reads as a regulator's, clinician's or editor's, not a seller's."""
-    explaining, selling = _markers(text.lower())
-    return explaining >= EXPLAINER_MIN and explaining > selling
-
-
 def explainer_spans(text):
     """The (start, end) parts of text in an explainer's voice. A long paste may hold a
     seller's page and a news story, so each section (from one heading to the next) is
     judged on its own; a section too short to judge that sells nothing follows the text as a
     whole."""
     lower = text.lower()  # both patterns are lower case: faster than IGNORECASE
-    explaining, selling = _markers(lower)
-    whole = explaining >= EXPLAINER_MIN and explaining > selling
+    explaining = [m.start() for m in EXPLAINING_RE.finditer(lower)]
+    if not explaining:
+        return []
+    selling = [m.start() for m in SELLING_RE.finditer(lower)]
+    whole = len(explaining) >= EXPLAINER_MIN and len(explaining) > len(selling)
     starts = [line.start for line in words.lines(text) if line.kind == "heading"]
     bounds = sorted({0, *starts})
     out = []
     for start, end in zip(bounds, [*bounds[1:], len(text)], strict=True):
-        explaining, selling = _markers(lower[start:end])
-        if (explaining >= EXPLAINER_MIN and explaining > selling) or (whole and not selling):
+        says = _count(explaining, start, end)
+        sells = _count(selling, start, end)
+        if (says >= EXPLAINER_MIN and says > sells) or (whole and not sells):
             if out and out[-1][1] == start:
                 out[-1] = (out[-1][0], end)
             else:
@@ -64,5 +63,5 @@ def explainer_spans(text):
     return out
 
 
-def _markers(lower):
-    return len(EXPLAINING_RE.findall(lower)), len(SELLING_RE.findall(lower))
+def _count(positions, start, end):
+    return bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start)
