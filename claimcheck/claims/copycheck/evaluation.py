@@ -106,7 +106,8 @@ def starter_records(directory, *, published_only=False):
                 outcome=claim.get("outcome", ""),
                 subject_slug=subject["slug"],
                 subject_name=subject["name"],
-                aliases=tuple(subject.get("aliases") or ()),
+                # Trade names are detected like aliases, as the site's index does.
+                aliases=(*(subject.get("aliases") or ()), *(subject.get("trade_names") or ())),
                 verdict="unproven",
                 verdict_label="Unproven",
                 grade="C",
