@@ -1,17 +1,31 @@
 """Find known claims, drug-claim wording and unchecked claims in marketing copy.
 
-A clause matches a claim when it mentions the claim's subject (a name or alias, tolerant of
-plurals, hyphens, case and common misspellings) and repeats enough of the claim's outcome and
-action wording. The score is
+A clause matches a claim when the claim's subject is what the clause is about and the clause
+repeats enough of the claim's outcome and action wording:
+
+- the subject is named in subject position (a name or alias, tolerant of plurals, hyphens,
+  case and common misspellings), before the clause's claim verb and not as something it is
+  compared or combined with ("as well as minoxidil", "pair it with our balm"); or, when the
+  clause has no subject of its own and continues one (a pronoun, "this treatment", a bullet,
+  an opening verb), it is carried from the paragraph's last named subject, the lead-in its
+  bullets hang from, or the last heading that named one;
+- a name several subjects share means the one the paragraph is about, else its usual subject
+  (index.USUAL_SUBJECT); a generic alias ("collagen", "growth factors") only ever names a
+  subject the paragraph already names;
+- an outcome the claim shares must be present, and a weak one (collagen, cells, ageing) only
+  counts with the claim's action; a comparative claim needs a comparison in the clause.
+
+The score is
 
     SUBJECT_WEIGHT x alias strength + (1 - SUBJECT_WEIGHT) x outcome coverage
 
-where alias strength is 1 for a specific alias, less for one shared by several subjects or
-one that is itself an outcome word ("collagen"), and outcome coverage is the idf-weighted
-share of the claim's concepts that the clause repeats. Each mention links to its best claim
-when the score reaches THRESHOLD (tuned on tests/claims/copycheck/labelled_copy.yaml; see
-bench/copycheck_quality.py). Questions, negated mentions ("we do not use exosomes",
-"exosome-free") and reported claims ("some brands claim that...") never match.
+where outcome coverage is the idf-weighted share of the claim's concepts that the clause
+repeats. A mention links to its best claim when the score reaches THRESHOLD, and to a further
+claim when that one adds outcome wording the better ones do not. Questions, negated clauses
+and mentions ("neither is a treatment for acne", "exosome-free"), reported or quoted wording
+("some brands claim that..."), and sections in an explainer's voice (voice.py) never match.
+Every match carries its evidence: the words naming the subject, the shared outcome concepts,
+and whether the subject was carried.
 """
 
 import bisect
