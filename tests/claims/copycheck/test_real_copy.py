@@ -224,3 +224,42 @@ def test_reporting_in_one_part_of_a_sentence_does_not_reach_the_next(published):
     assert flags
     assert all(flag.start > text.index(", and") for flag in flags)
     assert flags[0].quote == "recruits collagen"
+
+
+DIGEST = """
+import hashlib, sys
+from pathlib import Path
+import yaml
+from claimcheck.claims.copycheck import check_with_index, evaluation
+from claimcheck.claims.copycheck.index import Index
+here = Path(sys.argv[1])
+index = Index(evaluation.starter_records(here.parents[2] / "claimcheck/claims/starter_data"))
+out = hashlib.sha256()
+for name in ("tuning", "heldout"):
+    for case in yaml.safe_load((here / f"real_copy_{name}.yaml").read_text()):
+        result = check_with_index(case["text"], index)
+        found = [(m.start, m.claim.slug, m.confidence) for m in result.matches]
+        found += [(f.start, f.end, f.rule) for f in result.drug_claim_flags]
+        out.update(repr(found).encode())
+print(out.hexdigest())
+"""
+
+
+def test_the_answer_does_not_depend_on_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for seed in ("1", "5", "9", "13"):  # seed 5 split a tie differently before it was fixed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, "-c", DIGEST, str(HERE)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=HERE.parents[2],
+            check=True,
+        )
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
