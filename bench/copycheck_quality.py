@@ -25,7 +25,7 @@ django.setup()
 import yaml  # noqa: E402
 
 from claimcheck.claims.copycheck import check_with_index, evaluation  # noqa: E402
-from claimcheck.claims.copycheck.index import ClaimRecord, Index  # noqa: E402
+from claimcheck.claims.copycheck.index import Index  # noqa: E402
 
 STARTER = ROOT / "claimcheck" / "claims" / "starter_data"
 LABELLED = ROOT / "tests" / "claims" / "copycheck" / "labelled_copy.yaml"
@@ -33,26 +33,7 @@ LABELLED = ROOT / "tests" / "claims" / "copycheck" / "labelled_copy.yaml"
 
 def starter_records():
     """The starter claims as index records (verdicts are not needed to measure matching)."""
-    subjects = {s["slug"]: s for s in yaml.safe_load((STARTER / "subjects.yaml").read_text())}
-    records = []
-    for claim in yaml.safe_load((STARTER / "claims.yaml").read_text()):
-        subject = subjects[claim["subject"]]
-        records.append(
-            ClaimRecord(
-                slug=claim["slug"],
-                text=claim["text"],
-                outcome=claim.get("outcome", ""),
-                subject_slug=subject["slug"],
-                subject_name=subject["name"],
-                aliases=tuple(subject.get("aliases") or ()),
-                verdict="unproven",
-                verdict_label="Unproven",
-                grade="C",
-                score=0,
-                url=f"/claims/{claim['slug']}/",
-            )
-        )
-    return records
+    return evaluation.starter_records(STARTER)
 
 
 def main():

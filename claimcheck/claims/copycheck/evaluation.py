@@ -7,6 +7,10 @@ words and has its category.
 
 from dataclasses import dataclass
 
+import yaml
+
+from .index import ClaimRecord
+
 
 @dataclass(frozen=True)
 class Score:
@@ -82,3 +86,33 @@ def _add(count, tp, fp, fn):
     count[0] += tp
     count[1] += fp
     count[2] += fn
+
+
+def starter_records(directory, *, published_only=False):
+    """The starter data's claims (claims.yaml and subjects.yaml in `directory`) as index
+    records, without a database; verdicts are placeholders, since matching never reads
+    them. With published_only, claims the loader keeps as drafts are left out, as the site
+    leaves them out of its index."""
+    subjects = {s["slug"]: s for s in yaml.safe_load((directory / "subjects.yaml").read_text())}
+    records = []
+    for claim in yaml.safe_load((directory / "claims.yaml").read_text()):
+        if published_only and claim.get("draft_reason"):
+            continue
+        subject = subjects[claim["subject"]]
+        records.append(
+            ClaimRecord(
+                slug=claim["slug"],
+                text=claim["text"],
+                outcome=claim.get("outcome", ""),
+                subject_slug=subject["slug"],
+                subject_name=subject["name"],
+                # Trade names are detected like aliases, as the site's index does.
+                aliases=(*(subject.get("aliases") or ()), *(subject.get("trade_names") or ())),
+                verdict="unproven",
+                verdict_label="Unproven",
+                grade="C",
+                score=0,
+                url=f"/claims/{claim['slug']}/",
+            )
+        )
+    return records

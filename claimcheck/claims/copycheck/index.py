@@ -22,6 +22,49 @@ from . import text as words
 
 MAX_ALIAS_WORDS = 6
 
+# Aliases that are ordinary skincare words: on their own they say what a text talks about,
+# not which product it sells ("growth factors" are in PRP, exosome and TNS copy alike), so a
+# clause naming one links to its subject only when the paragraph already names the subject.
+GENERIC_ALIASES = (
+    "collagen",
+    "growth factors",
+    "growth factor",
+    "secretome",
+    "peptide",
+    "peptides",
+    "signal peptide",
+    "serum",
+    "facial",
+    "acid",
+    "skin",
+    "hyaluronic",
+    "ha",
+    "filler",
+    "fillers",
+    "moisturiser",
+    "moisturizer",
+    "emollient",
+    "barrier cream",
+    "brightening serum",
+    "neurotoxin",
+    "neuromodulator",
+    "skin booster",
+)
+# The subject a name shared by several subjects usually means when nothing around it says
+# otherwise: plain microneedling is SkinPen-type needling, not the radiofrequency kind, and
+# plain "exosomes" in a shop's copy are an exosome serum. A subject missing from the index
+# is simply not preferred.
+USUAL_SUBJECT = {
+    "microneedling": "skinpen-microneedling",
+    "micro-needling": "skinpen-microneedling",
+    "micro needling": "skinpen-microneedling",
+    "collagen induction therapy": "skinpen-microneedling",
+    "exosome": "exosome-serums",
+    "exosomes": "exosome-serums",
+    "exozome": "exosome-serums",
+    "extracellular vesicles": "exosome-serums",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ClaimRecord:
@@ -45,6 +88,7 @@ class IndexedClaim:
     record: ClaimRecord
     concepts: frozenset
     weight: float  # sum of the concepts' idf: what full coverage scores
+    comparative: bool = False  # the claim compares its subject with another
 
 
 class Index:
@@ -78,28 +122,34 @@ class Index:
                 document_frequency[c] += 1
         total = max(len(self.records), 1)
         self.idf = {c: math.log(1 + total / df) for c, df in document_frequency.items()}
-        # Concepts that are also outcomes somewhere ("collagen", "acne"): an alias made of
-        # one of them alone is weak evidence that the subject is meant.
-        outcome_concepts = set(document_frequency)
 
         self.claims = []
         self.postings = defaultdict(list)
         for number, (record, found) in enumerate(zip(self.records, raw, strict=True)):
             weight = sum(self.idf[c] for c in found) or 1.0
-            self.claims.append(IndexedClaim(record, found, weight))
+            comparative = words.COMPARISON_RE.search(record.text) is not None
+            self.claims.append(IndexedClaim(record, found, weight, comparative))
             for c in found:
                 self.postings[(record.subject_slug, c)].append(number)
 
+        # A generic alias ("collagen", "growth factors") is weak evidence that its subject is
+        # meant; a name another claim happens to mention ("as well as Botox") is not generic.
+        self.generic = frozenset(k for alias in GENERIC_ALIASES for k in alias_keys(alias))
         self.aliases = {}
         for key, subjects in alias_subjects.items():
-            generic = len(key) == 1 and words.concept_of(key[0]) in outcome_concepts
-            if generic:
+            if key in self.generic:
                 strength = 0.35
             elif len(key) > 1 or len(subjects) == 1:
                 strength = 1.0
             else:
                 strength = 0.8
             self.aliases[key] = (tuple(sorted(subjects)), strength)
+        self.usual = {
+            key: subject
+            for alias, subject in USUAL_SUBJECT.items()
+            for key in alias_keys(alias)
+            if subject in self.subjects
+        }
         self.longest_alias = max((len(k) for k in self.aliases), default=1)
         # Quick refusals while scanning a text: stems that can start an alias, and beginnings
         # of aliases written as one word ("micro" of "microneedling").

@@ -113,7 +113,9 @@ def test_two_subjects_in_one_text_match_two_claims(index):
         ("A toner that decreases melanin production.", "decreases melanin", "structure_function"),
         ("Our gel treats acne in days.", "treats acne", "disease"),
         ("The balm heals wounds and cuts.", "heals wounds", "disease"),
-        ("A tonic that regrows hair.", "regrows hair", "disease"),
+        # FDA reads hair growth as structure/function; treating hair loss is the disease.
+        ("A tonic that regrows hair.", "regrows hair", "structure_function"),
+        ("A foam that treats alopecia.", "treats alopecia", "disease"),
         ("Proudly FDA approved.", "FDA approved", "regulatory_status"),
         ("Made in an FDA-registered lab.", "FDA-registered", "regulatory_status"),
     ],
