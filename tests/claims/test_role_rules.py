@@ -66,8 +66,8 @@ def _form_data(page):
     value as the page renders it."""
     data = {}
     form = page.context["adminform"].form
-    for name, field in form.fields.items():
-        value = field.prepare_value(form[name].value())
+    for name in form.fields:
+        value = form[name].value()  # already prepared for display (JSON as text)
         if value is not None:
             data[name] = value
     for formset in page.context.get("inline_admin_formsets", []):
@@ -75,8 +75,8 @@ def _form_data(page):
         for name, value in management.initial.items():
             data[f"{management.prefix}-{name}"] = value
         for inline in formset.formset.forms:
-            for name, field in inline.fields.items():
-                value = field.prepare_value(inline[name].value())
+            for name in inline.fields:
+                value = inline[name].value()
                 if value is not None:
                     data[f"{inline.prefix}-{name}"] = value
     return data
