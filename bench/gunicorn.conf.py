@@ -14,3 +14,10 @@ errorlog = "-"
 loglevel = "warning"
 # The app is imported in each worker (not preloaded), like the production image.
 preload_app = False
+
+
+def post_worker_init(worker):
+    """Build search's lexicon before the worker takes requests (claimcheck.claims.search)."""
+    from claimcheck.claims import search
+
+    search.warm()

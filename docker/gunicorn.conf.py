@@ -22,3 +22,10 @@ access_log_format = (
     'client=%({x-forwarded-for}i)s peer=%(h)s "%(r)s" status=%(s)s bytes=%(B)s '
     'duration_ms=%(M)s agent="%(a)s"'
 )
+
+
+def post_worker_init(worker):
+    """Build search's lexicon before the worker takes requests (claimcheck.claims.search)."""
+    from claimcheck.claims import search
+
+    search.warm()

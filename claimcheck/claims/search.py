@@ -27,6 +27,7 @@ Used by the web search page and the API's search endpoint alike.
 """
 
 import difflib
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from django.urls import NoReverseMatch, reverse
 from claimcheck import freshness
 
 from .models import Claim, Concern, Subject
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY = 200
 MAX_WORDS = 16  # words of a query that are read; the rest are ignored
@@ -379,6 +382,20 @@ def lexicon():
 def reset():
     """Forget the lexicon (tests that change subjects without a committed transaction)."""
     _lexicon.reset()
+
+
+def warm():
+    """Build the lexicon now (a web worker, before it takes requests: at 100,000 claims the
+    build takes about a second, which should not fall on the first reader). A database that
+    is not there yet is not an error: the first search builds it instead."""
+    from django.db import DatabaseError, close_old_connections
+
+    try:
+        lexicon()
+    except DatabaseError:
+        logger.warning("search lexicon not warmed: the database did not answer")
+    finally:
+        close_old_connections()
 
 
 def _build(version):

@@ -278,3 +278,11 @@ def test_a_word_far_from_every_name_is_never_corrected(starter_data):
     assert lexicon.close_word("hyularonic") == "hyaluronic"  # two edits in a long word
     for word in ("velvetine", "purge", "mandelic", "sperm"):
         assert lexicon.close_word(word) == "", word
+
+
+def test_a_worker_warms_the_lexicon_before_its_first_search(site, django_assert_num_queries):
+    """gunicorn's post_worker_init calls warm(): the first search then builds nothing."""
+    search.reset()
+    search.warm()
+    with django_assert_num_queries(VERSION):  # only the content version: the lexicon is built
+        search.lexicon()
