@@ -241,6 +241,11 @@ class TransparencyItem(models.Model):
     def __str__(self):
         return f"{self.code}: {self.status}"
 
+    @property
+    def label(self):
+        """What the item asks, in words without its code, for consumer pages."""
+        return TRANSPARENCY_CODES[self.code]
+
 
 class Source(models.Model):
     """One piece of evidence: a study, review, trial registration, regulatory document or

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claimcheck import freshness, rubric
 from claimcheck.claims import claimreview, copycheck, selectors, services
 from claimcheck.claims import search as search_engine
-from claimcheck.rubric import tables
+from claimcheck.rubric import answers, tables
 
 from . import highlight, middleware
 from .caching import public_page
@@ -81,6 +81,12 @@ def _claim_html(request, slug, base):
         shown_grade=tables.GRADES[verdict],
         e_level_label=LEVEL_LABELS.get(rating.e_level, rating.e_level),
         e_direction_label=rating.e_direction.replace("_", " "),
+        # The two questions readers ask (rubric 2.0.0), answered before any number.
+        works=answers.does_it_work(level=rating.e_level, direction=rating.e_direction),
+        safe=answers.safe_and_legal(r_code=rating.r_code, warnings=len(page["signals"])),
+        caution_cause=answers.caution_cause(verdict_rule=rating.verdict_rule, r_code=rating.r_code)
+        if verdict == tables.Verdict.CAUTION
+        else "",
     )
     return render_to_string("web/claim.html", page, request)
 
@@ -114,6 +120,9 @@ def _group_factors(factors):
     }
     groups = {}
     for factor in factors:
+        if factor["dimension"] == "SAFETY":
+            # The warnings are listed once, in their own section; here they are only counted.
+            continue
         groups.setdefault(factor["dimension"], []).append(factor)
     return [(names.get(dim, dim), items) for dim, items in groups.items()]
 
@@ -159,6 +168,11 @@ def compare(request):
     raw = request.GET.get("subjects", "")[:400]
     slugs = [s.strip() for s in raw.split(",")]
     page = selectors.compare_page(slugs=slugs)
+    for subject in page["subjects"]:
+        # The checklist in words ("2 of 4"), never its item codes.
+        items = [item for item in subject.transparency.all() if item.status != "n/a"]
+        subject.disclosed = sum(item.status == "pass" for item in items)
+        subject.checked = len(items)
     page["choices"] = selectors.subject_choices()
     page["selected"] = [s.slug for s in page["subjects"]]
     page["too_few"] = len(page["subjects"]) < 2
@@ -169,7 +183,11 @@ def compare(request):
 @require_GET
 @public_page
 def methodology(request):
-    return render(request, "web/methodology.html", {"rubric": rubric.describe()})
+    return render(
+        request,
+        "web/methodology.html",
+        {"rubric": rubric.describe(), "plain": answers.describe()},
+    )
 
 
 @require_GET

@@ -40,10 +40,15 @@ def test_article_page_shows_byline_reviewer_dates_references_and_verdicts(
     assert 'href="/subjects/retinol/"' in body
 
 
-def test_provisional_reviewer_is_flagged_on_the_page(client, published, reviewer):
+def test_provisional_reviewer_is_named_as_the_editorial_team_not_a_medical_reviewer(
+    client, published, reviewer
+):
     type(reviewer).objects.filter(pk=reviewer.pk).update(provisional=True)
     body = client.get(published.get_absolute_url()).content.decode()
-    assert "This review is provisional" in body
+    assert "Reviewed by the editorial team" in body and "not yet reviewed by a clinician" in body
+    assert "Medically reviewed" not in body
+    listing = client.get("/articles/").content.decode()
+    assert "reviewed by the editorial team" in listing and "medical reviewers" not in listing
 
 
 def test_query_count_does_not_grow_with_links(

@@ -82,24 +82,35 @@ def test_page_query_count_is_fixed_whatever_the_rows(
     get_counted(client, url, django_assert_num_queries, queries)
 
 
-def test_claim_page_leads_with_the_verdict_in_words_grade_and_score(client, site):
+def test_claim_page_leads_with_the_verdict_then_two_answers_then_the_labelled_score(client, site):
+    # Rubric 2.0.0: the two answers come before any number, and the score (which used to sit
+    # in the verdict line) follows them, labelled as certainty and standing, not effect size.
     claim = Claim.objects.select_related("current_rating").get(pk=site["claims"][0].pk)
     body = client.get(claim.get_absolute_url()).content.decode()
     verdict_at = body.index('class="verdict-line"')
-    assert verdict_at < body.index('id="why-heading"') < body.index('id="evidence-heading"')
-    line = body[verdict_at : verdict_at + 600]
-    assert "Caution" in line and "grade F" in line and f"{claim.current_rating.score}/100" in line
+    works_at = body.index("Does it work?", verdict_at)  # (the description in <head> has it too)
+    safe_at = body.index("Is it safe and legal for this use?", verdict_at)
+    score_at = body.index(f"{claim.current_rating.score}/100", verdict_at)
+    assert verdict_at < works_at < safe_at < score_at < body.index('id="evidence-heading"')
+    line = body[verdict_at : body.index("</p>", verdict_at)]
+    assert "Caution" in line and "/100" not in line and "grade" not in line
     assert 'aria-hidden="true">⚠</span>' in line  # the icon repeats the words, never alone
+    assert "Caution because of safety: an official warning applies to this use" in body
+    score_line = body[body.rindex("<p", 0, score_at) : body.index("</p>", score_at)]
+    assert "grade F" in score_line and "not</em> how much it helps" in score_line
 
 
 def test_claim_page_explains_each_factor_and_links_out(client, site):
     claim = site["claims"][0]
     body = client.get(claim.get_absolute_url()).content.decode()
     for factor in claim.current_rating.factors:
+        if factor["dimension"] == "SAFETY":
+            continue  # the warnings are listed once, in their own section (checked below)
         assert factor["sentence"].split(":")[0].replace("'", "&#x27;") in body
     assert "https://pubmed.ncbi.nlm.nih.gov/" in body
     assert "FDA safety notification on exosome products" in body
-    assert "Dr Ada Reviewer" in body and "MD, dermatologist" in body
+    assert "Dr Ada Reviewer" in body and "MD, dermatologist" in body  # a named reviewer
+    assert "not yet reviewed by a clinician" not in body
     assert "Retinol" in body and "Microneedling" in body  # alternatives, with verdicts
     assert "Exosomes: what the evidence says" in body  # related article
 

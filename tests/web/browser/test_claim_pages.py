@@ -1,0 +1,60 @@
+"""Every starter claim page in real Chromium, on a phone (390 x 844) and a desktop (1280 x 800):
+the verdict and both answers above the fold, no internal code outside "How we scored this",
+and on the phone the evidence list within three screens."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# The same codes as tests/web/test_claim_page.py looks for in the HTML, here in rendered text.
+INTERNAL_CODE = re.compile(
+    r"\b(R[1-8][AB]?|C[1-4]|VERY_LOW|NO_HUMAN|NO_EFFECT|CONTRADICTS|MODERATE|HIGH|LOW|NONE)\b"
+    r"|composite|match confidence",
+)
+# The text a reader sees in <main>, less the closed disclosure and cited papers' own titles.
+VISIBLE_TEXT = """() => {
+  const main = document.querySelector('main').cloneNode(true);
+  main.querySelectorAll('details.how-scored, .source-title').forEach(e => e.remove());
+  return main.innerText;
+}"""
+BOTTOM = "e => e.getBoundingClientRect().bottom + window.scrollY"
+TOP = "e => e.getBoundingClientRect().top + window.scrollY"
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+def test_every_claim_shows_its_verdict_and_both_answers_above_the_fold_in_plain_words(
+    browser, starter_site, width, height
+):
+    from claimcheck.claims.models import Claim
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems = []
+    slugs = list(Claim.objects.published().order_by("slug").values_list("slug", flat=True))
+    for slug in slugs:
+        page.goto(starter_site.url(f"/claims/{slug}/"))
+        for what in (".verdict-line .verdict-label", "#does-it-work", "#safe-and-legal"):
+            if page.locator(what).evaluate(BOTTOM) > height:
+                problems.append(f"{slug}: {what} is below the fold")
+        codes = {m.group(0) for m in INTERNAL_CODE.finditer(page.evaluate(VISIBLE_TEXT))}
+        if codes:
+            problems.append(f"{slug}: shows {sorted(codes)}")
+        if width < 500 and page.locator("#evidence-heading").evaluate(TOP) > 3 * height:
+            problems.append(f"{slug}: the evidence starts after three screens")
+        if page.locator("details.how-scored").get_attribute("open") is not None:
+            problems.append(f"{slug}: the disclosure is open")
+    context.close()
+    assert len(slugs) > 20
+    assert not problems, "\n".join(problems)
+
+
+def test_how_we_scored_this_opens_on_demand_and_holds_the_codes(page, starter_site):
+    page.goto(starter_site.url(starter_site.pages["claim"]))
+    disclosure = page.locator("details.how-scored")
+    codes = disclosure.locator(".subscores")
+    assert not codes.is_visible()
+    disclosure.locator("summary").click()
+    assert codes.is_visible()
+    assert re.search(r"\bR[1-8][AB]?\b", codes.inner_text())
