@@ -120,6 +120,9 @@ class Concern(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("web:concern", kwargs={"slug": self.slug})
+
 
 class Subject(models.Model):
     """What claims are about: an ingredient class, product, procedure, device or supplement."""

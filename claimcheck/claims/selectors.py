@@ -208,15 +208,91 @@ def claim_page(*, slug):
     history = list(claim.verdict_history.order_by("-changed_at", "-id"))
     claim.appearance_list = _appearances(claim)
     articles = list(claim.articles.filter(status="published").order_by("title"))
+    concerns = list(claim.subject.concerns.order_by("name"))
     return {
         "claim": claim,
         "rating": claim.current_rating,
         "evidence": evidence,
         "history": history,
-        "alternatives": _alternatives_with_claims(claim.subject),
+        "concerns": concerns,
+        "alternatives": claim_alternatives(claim=claim, concerns=concerns),
         "signals": _matched_signals(claim),
         "articles": articles,
     }
+
+
+MAX_ALTERNATIVES = 5
+# An alternative is only offered when its verdict says the evidence backs it.
+ALTERNATIVE_VERDICTS = ("well_supported", "some_evidence")
+# Enough candidate rows to find five distinct subjects, however large the catalogue.
+ALTERNATIVE_CANDIDATES = 60
+
+
+def claim_alternatives(*, claim, concerns):
+    """Up to five better-rated claims about other subjects for the same concerns as the
+    claim's subject, one per subject, ranked by how many of those concerns they share, then
+    the curators' listed alternatives first, then by score. One query whatever the
+    catalogue's size (none without concerns)."""
+    if not concerns:
+        return []
+    ids = [concern.pk for concern in concerns]
+    candidates = (
+        Claim.objects.published()
+        .filter(
+            subject__concerns__in=ids,
+            shown_verdict__in=ALTERNATIVE_VERDICTS,
+            shown_score__gt=claim.shown_score or 0,
+        )
+        .exclude(subject_id=claim.subject_id)
+        # The filter's join restricts the count to the concerns the two subjects share.
+        .annotate(
+            shared=Count("subject__concerns", distinct=True),
+            # The curators' own pick for this subject ranks first among equals.
+            curated=Exists(
+                Subject.alternatives.through.objects.filter(
+                    from_subject_id=claim.subject_id, to_subject_id=OuterRef("subject_id")
+                )
+            ),
+        )
+        .select_related("subject", "current_rating")
+        .only(
+            "slug",
+            "text",
+            "shown_verdict",
+            "shown_score",
+            "override_verdict",
+            "subject__slug",
+            "subject__name",
+            "current_rating__verdict",
+            "current_rating__score",
+            "current_rating__grade",
+            "current_rating__r_code",
+            "current_rating__e_level",
+            "current_rating__e_direction",
+        )
+        .order_by("-shared", "-curated", "-shown_score", "text", "id")[:ALTERNATIVE_CANDIDATES]
+    )
+    chosen, seen = [], set()
+    for candidate in candidates:
+        if candidate.subject_id not in seen:
+            seen.add(candidate.subject_id)
+            chosen.append(candidate)
+        if len(chosen) == MAX_ALTERNATIVES:
+            break
+    return chosen
+
+
+def concern_page(*, slug):
+    """A concern and the published claims about it, best rated first (two queries)."""
+    concern = Concern.objects.filter(slug=slug).first()
+    if concern is None:
+        raise Http404("No concern has this address.")
+    claims = list(
+        _claim_summaries(Claim.objects.published().filter(subject__concerns=concern))
+        .distinct()
+        .order_by("-shown_score", "text", "id")
+    )
+    return {"concern": concern, "claims": claims}
 
 
 def _appearances(claim):

@@ -123,7 +123,8 @@ def safe_and_legal(*, r_code, warnings=0):
         if warnings == 1
         else f"{warnings} official safety warnings apply"
     )
-    return Answer(headline, f"{standing.headline}. {standing.detail}", "bad")
+    # The standing in a few words only: the warning's name, date and link come first.
+    return Answer(headline, f"{standing.headline}.", "bad")
 
 
 def caution_cause(*, verdict_rule, r_code):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
     path("claims/<slug:slug>/badge.svg", views.badge, name="badge"),
     path("subjects/<slug:slug>/", views.subject_detail, name="subject"),
+    path("concerns/<slug:slug>/", views.concern_detail, name="concern"),
     path("search/", views.search, name="search"),
     path("compare/", views.compare, name="compare"),
     path("methodology/", views.methodology, name="methodology"),

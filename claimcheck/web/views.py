@@ -88,6 +88,12 @@ def _claim_html(request, slug, base):
         if verdict == tables.Verdict.CAUTION
         else "",
     )
+    for alternative in page["alternatives"]:
+        # One line why: the alternative's own two answers (better rated, so no warning).
+        alt_rating = alternative.current_rating
+        works = answers.does_it_work(level=alt_rating.e_level, direction=alt_rating.e_direction)
+        safe = answers.safe_and_legal(r_code=alt_rating.r_code)
+        alternative.why = f"{works.headline}; {safe.headline[0].lower()}{safe.headline[1:]}."
     return render_to_string("web/claim.html", page, request)
 
 
@@ -131,6 +137,12 @@ def _group_factors(factors):
 @public_page
 def subject_detail(request, slug):
     return render(request, "web/subject.html", selectors.subject_page(slug=slug))
+
+
+@require_GET
+@public_page
+def concern_detail(request, slug):
+    return render(request, "web/concern.html", selectors.concern_page(slug=slug))
 
 
 @require_GET

@@ -47,7 +47,7 @@ def test_every_regulatory_code_has_a_plain_answer_and_a_warning_leads():
     assert answers.safe_and_legal(r_code="R4").headline == "Allowed as a cosmetic"
     warned = answers.safe_and_legal(r_code="R1", warnings=1)
     assert warned.headline == "An official safety warning applies" and warned.tone == "bad"
-    assert warned.detail.startswith("Approved for this use.")
+    assert warned.detail == "Approved for this use."
     assert answers.safe_and_legal(r_code="R8", warnings=3).headline == (
         "3 official safety warnings apply"
     )

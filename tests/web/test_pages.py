@@ -28,6 +28,7 @@ def get_counted(client, url, django_assert_num_queries, expected):
 def grow(site, system_user):
     """More claims, alternatives and evidence: no page may need more queries for them."""
     extra = SubjectFactory(name="Niacinamide", slug="niacinamide")
+    extra.concerns.add(site["concern"])  # so it is also a claim page's alternative
     site["main"].alternatives.add(extra)
     for i in range(3):
         link = EvidenceLinkFactory(claim__subject=site["main"], claim__slug=f"more-{i}")
@@ -45,9 +46,12 @@ PAGES = [
     # request also reads the content version (tests/queries.py).
     # home: latest verdict changes with claims; verdict counts; concerns with counts
     ("/", 3),
-    # claim: claim+subject+rating+reviewer; evidence+sources; history; alternatives;
-    # alternatives' published claims; signals; appearances; related articles
+    # claim: claim+subject+rating+reviewer; evidence+sources; history; appearances; related
+    # articles; the subject's concerns; alternatives for them (claims with subjects and
+    # ratings, one query since issue 15); signals
     ("/claims/exosome-claim-0/", 8),
+    # concern: the concern; its published claims with subjects and ratings
+    ("/concerns/anti-ageing/", 2),
     # subject: subject; its concerns; claims+ratings; alternatives; their published claims;
     # transparency items; regulatory records; safety signals; articles
     ("/subjects/exosome-serums/", 9),
@@ -101,6 +105,8 @@ def test_claim_page_leads_with_the_verdict_then_two_answers_then_the_labelled_sc
 
 
 def test_claim_page_explains_each_factor_and_links_out(client, site):
+    for alternative in site["alternatives"]:
+        alternative.concerns.add(site["concern"])
     claim = site["claims"][0]
     body = client.get(claim.get_absolute_url()).content.decode()
     for factor in claim.current_rating.factors:
@@ -187,7 +193,7 @@ def test_home_offers_search_latest_verdicts_and_browsing(client, site):
     body = client.get("/").content.decode()
     assert 'role="search"' in body
     assert "Exosome serums stimulate collagen" in body
-    assert "?concern=anti-ageing" in body and "?verdict=caution" in body
+    assert 'href="/concerns/anti-ageing/"' in body and "?verdict=caution" in body
     assert "?kind=product" in body
 
 

@@ -228,6 +228,7 @@ class StarterSite:
             "home": "/",
             "search results": "/search/?q=exosome",
             "subject": self.subject.get_absolute_url(),
+            "concern": "/concerns/anti-ageing/",
             "claim": claim.get_absolute_url(),
             "compare": f"/compare/?subjects={self.subject.slug},{self.alternative.slug}",
             "methodology": "/methodology/",
