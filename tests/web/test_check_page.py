@@ -154,3 +154,12 @@ def test_a_prefilled_request_form_shows_the_quote_escaped_and_cut_to_300(client)
 def test_the_site_navigation_and_home_page_link_to_the_checker(client, site):
     page = client.get("/").content.decode()
     assert page.count('href="/check/"') >= 2
+
+
+def test_the_answer_is_anchored_and_takes_focus_without_javascript(client, site):
+    form = client.get("/check/").content.decode()
+    assert 'action="/check/#results"' in form and 'id="results"' not in form
+    body = client.post("/check/", {"text": COPY}).content.decode()
+    section = body[body.index('id="results"') - 40 : body.index("What we found")]
+    assert 'tabindex="-1"' in section and "autofocus" in section
+    assert '<script src="/static/claimcheck/site.js" defer></script>' in body

@@ -56,3 +56,24 @@ def test_pasted_copy_is_highlighted_and_leads_to_the_verdict_and_a_prefilled_req
     expect(page.get_by_label("The claim you want checked")).to_have_value(
         "Snake oil tonic erases wrinkles overnight."
     )
+
+
+@pytest.mark.parametrize("scripts", [False, True], ids=["without-javascript", "with-javascript"])
+def test_after_submit_the_phone_reader_lands_on_the_focused_results(browser, starter_site, scripts):
+    from claimcheck.claims.copycheck import index
+
+    index.reset()
+    context = browser.new_context(
+        java_script_enabled=scripts, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(starter_site.url("/check/"))
+    page.get_by_label("Marketing text to check").fill(ADVERT)
+    page.get_by_role("button", name="Check the text").click()
+
+    expect(page).to_have_url(re.compile(r"/check/#results$"))
+    results = page.locator("#results")
+    expect(results).to_be_focused()
+    top = results.evaluate("e => e.getBoundingClientRect().top")
+    assert -2 <= top < 844, f"the results start at {top} px, outside the first screen"
+    context.close()
