@@ -60,7 +60,7 @@ def test_the_page_offers_a_form_and_costs_no_query(client, django_assert_num_que
         response = client.get("/check/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<form method="post" action="/check/"' in page
+    assert '<form method="post" action="/check/#results"' in page  # lands on the answer
     assert 'name="csrfmiddlewaretoken"' in page
     assert 'name="text"' in page and 'maxlength="20000"' in page
     assert "private" in response.get("Cache-Control", "") or "Cache-Control" not in response
