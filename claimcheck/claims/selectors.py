@@ -1,5 +1,6 @@
 """Reads: one function per page or job, doing all of its joining."""
 
+import difflib
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
@@ -193,6 +194,31 @@ def _published_claims_prefetch(to_attr="published_claims"):
         queryset=Claim.objects.published().select_related("current_rating").order_by("text"),
         to_attr=to_attr,
     )
+
+
+MAX_SUGGESTIONS = 3
+SUGGESTION_CANDIDATES = 500
+
+
+def claim_suggestions(*, slug):
+    """Published claims whose address is nearest a mistyped one, for its 404 page: one
+    query of at most 500 candidates sharing the address's first letters or one of its longer
+    words, then difflib on the slugs, so the cost is bounded whatever the catalogue."""
+    slug = slug[:150].lower()
+    words = sorted({w for w in slug.split("-") if len(w) >= 4}, key=len, reverse=True)[:3]
+    near = Q(slug__startswith=slug[:3]) if len(slug) >= 3 else Q()
+    for word in words:
+        near |= Q(slug__contains=word)
+    if not near:
+        return []
+    candidates = dict(
+        Claim.objects.published()
+        .filter(near)
+        .order_by("slug")
+        .values_list("slug", "text")[:SUGGESTION_CANDIDATES]
+    )
+    close = difflib.get_close_matches(slug, list(candidates), n=MAX_SUGGESTIONS, cutoff=0.6)
+    return [{"url": reverse("web:claim", kwargs={"slug": s}), "text": candidates[s]} for s in close]
 
 
 def claim_page(*, slug):

@@ -43,7 +43,9 @@ def claim_detail(request, slug):
     except Http404:
         notice = selectors.claim_retraction(slug=slug)
         if notice is None:
-            raise
+            # A mistyped address: offer the nearest claims (not cached; 404s are rare).
+            suggestions = selectors.claim_suggestions(slug=slug)
+            return render(request, "404.html", {"suggestions": suggestions}, status=404)
     # Not cached: a 410 is rare, and its page is two queries.
     return render(
         request, "web/retracted.html", {"claim": notice.claim, "notice": notice}, status=410
