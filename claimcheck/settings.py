@@ -367,3 +367,15 @@ LOGGING = {
 
 # The account that management commands act as, so their changes are attributed.
 SYSTEM_USERNAME = "claimcheck-system"
+
+# E-mail: only check-request status notices are sent (claims.services.check_request_notify),
+# through Django's SMTP backend to this relay.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClaimCheck <noreply@localhost>")
+# The site's public origin, for links in e-mails (default: https:// and the first allowed host).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")

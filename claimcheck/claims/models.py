@@ -1042,9 +1042,12 @@ class CheckRequest(models.Model):
         related_name="check_requests",
         editable=False,
     )
+    # Optional, used only to tell the requester when the status changes, and erased when the
+    # request closes (services.check_request_notify); never kept in the audit history.
+    notify_email = models.EmailField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["notify_email"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -1076,3 +1079,8 @@ class CheckRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("web:request-status", kwargs={"public_id": self.public_id})
+
+    @property
+    def closed(self):
+        """Declined or answered by a published verdict: nothing more will happen to it."""
+        return self.status in (self.Status.DUPLICATE, self.Status.DECLINED)

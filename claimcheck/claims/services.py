@@ -9,9 +9,11 @@ API and management commands call these and nothing else.
 import contextlib
 import contextvars
 import dataclasses
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -67,6 +69,8 @@ def _attribute(instance, *, by, reason=""):
     if reason:
         instance._change_reason = reason[:100]
 
+
+logger = logging.getLogger(__name__)
 
 # Evidence fields that record a reviewer's judgement (rubric D1-D3).
 JUDGEMENT_FIELDS = (
@@ -621,6 +625,11 @@ def claim_publish(*, claim, by, reviewer):
         by=by,
         reason=f"Published after review by {reviewer.name}",
     )
+    # Requests this claim answers learn that its verdict is out (and forget their address).
+    for check in CheckRequest.objects.filter(claim=claim, status="accepted").exclude(
+        notify_email=""
+    ):
+        check_request_notify(check=check, published=True)
     return claim
 
 
@@ -716,6 +725,52 @@ def _decide(check, *, by, status, claim=None, reason=""):
         check=False,
         fields={"status": status, "claim": claim, "decision_reason": reason.strip()},
     )
+    check_request_notify(check=check)
+    return check
+
+
+def _site_url():
+    return settings.SITE_URL or f"https://{settings.ALLOWED_HOSTS[0]}"
+
+
+def check_request_notify(*, check, published=False):
+    """Tell the requester, if they left an address, that the request's status changed, by
+    e-mail after the transaction commits; erase the address once the request is closed
+    (declined, a duplicate, or accepted and its claim now published), so nothing keeps it."""
+    address = check.notify_email
+    if not address:
+        return check
+    if published:
+        news = "The claim you asked about now has a published verdict."
+    else:
+        news = f"Its status is now: {check.get_status_display()}."
+        if check.decision_reason:
+            news += f" {check.decision_reason}"
+    body = (
+        f"You asked ClaimCheck to check this claim:\n\n  {check.claim_text}\n\n{news}\n\n"
+        f"Follow it here: {_site_url()}{check.get_absolute_url()}\n\n"
+        "We use this address only for messages about this request"
+        + (
+            ", and we have now deleted it.\n"
+            if published or check.closed
+            else ", and delete it when the request closes.\n"
+        )
+    )
+    status = "verdict published" if published else check.get_status_display()
+    subject = f"Your ClaimCheck request: {status}"  # one line: no reader text in headers
+
+    def send():
+        # A relay failure must not undo the decision that was just committed; it is logged.
+        try:
+            mail.send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except OSError:
+            logger.exception("Could not send the status e-mail of check request %s", check.pk)
+
+    transaction.on_commit(send)
+    if published or check.closed:
+        # The address is not in the audit history (excluded there), so this erases it.
+        CheckRequest.objects.filter(pk=check.pk).update(notify_email="")
+        check.notify_email = ""
     return check
 
 
@@ -828,9 +883,15 @@ def staff_delete(*, instance, by):
 
 
 @transaction.atomic
-def check_request_submit(*, claim_text, seen_at="", details=""):
-    """Store a visitor's request for moderation; returns it (its public_id is the status URL)."""
-    request = CheckRequest(claim_text=claim_text.strip(), seen_at=seen_at, details=details)
+def check_request_submit(*, claim_text, seen_at="", details="", notify_email=""):
+    """Store a visitor's request for moderation; returns it (its public_id is the status URL).
+    `notify_email`, if given, is used only for status notices (check_request_notify)."""
+    request = CheckRequest(
+        claim_text=claim_text.strip(),
+        seen_at=seen_at,
+        details=details,
+        notify_email=notify_email.strip(),
+    )
     request.full_clean()
     request.save()
     return request

@@ -51,6 +51,14 @@ class CheckRequestForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    notify_email = forms.EmailField(
+        label="Your e-mail (optional)",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Only to tell you when the status changes. We delete it when the request "
+        "closes and never use it for anything else.",
+    )
     # Honeypot: hidden from people, filled in by robots.
     website = forms.CharField(required=False, label="Leave this field empty")
 
@@ -70,7 +78,8 @@ class CheckRequestForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
     def cleaned_data_for_service(self):
-        return {k: self.cleaned_data[k] for k in ("claim_text", "seen_at", "details")}
+        fields = ("claim_text", "seen_at", "details", "notify_email")
+        return {k: self.cleaned_data[k] for k in fields}
 
 
 COPY_CHECKS_PER_WINDOW = 30
