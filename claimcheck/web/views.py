@@ -176,22 +176,59 @@ def search(request):
 @require_GET
 @public_page
 def compare(request):
-    picked = request.GET.getlist("pick")
-    if picked:  # the form's checkboxes; the stable address is ?subjects=a,b
-        return redirect(f"{request.path}?subjects={','.join(p[:120] for p in picked[:8])}")
     raw = request.GET.get("subjects", "")[:400]
-    slugs = [s.strip() for s in raw.split(",")]
+    slugs = [s.strip() for s in raw.split(",") if s.strip()]
+    picked = request.GET.getlist("pick")  # the old checkbox form's links still work
+    added = request.GET.get("add", "").strip()[:200]
+    choices = selectors.subject_choices()
+    not_found = ""
+    if picked or added:
+        chosen = slugs + [p[:120] for p in picked[:8]]
+        if added:
+            slug = _subject_named(added, choices)
+            if slug is None:
+                not_found = added
+            else:
+                chosen.append(slug)
+        if not not_found:
+            # The stable address is ?subjects=a,b (what "remove" links and shares use).
+            unique = list(dict.fromkeys(chosen))[: selectors.MAX_COMPARE]
+            return redirect(f"{request.path}?subjects={','.join(unique)}")
     page = selectors.compare_page(slugs=slugs)
+    shown = [s.slug for s in page["subjects"]]
     for subject in page["subjects"]:
         # The checklist in words ("2 of 4"), never its item codes.
         items = [item for item in subject.transparency.all() if item.status != "n/a"]
         subject.disclosed = sum(item.status == "pass" for item in items)
         subject.checked = len(items)
-    page["choices"] = selectors.subject_choices()
-    page["selected"] = [s.slug for s in page["subjects"]]
-    page["too_few"] = len(page["subjects"]) < 2
-    page["max"] = selectors.MAX_COMPARE
-    return render(request, "web/compare.html", page)
+        subject.remove_query = ",".join(s for s in shown if s != subject.slug)
+        for claim in subject.published_claims:
+            rating = claim.current_rating
+            claim.works = answers.does_it_work(level=rating.e_level, direction=rating.e_direction)
+            claim.warnings = len(rating.safety_signals)
+            claim.safe = answers.safe_and_legal(r_code=rating.r_code, warnings=claim.warnings)
+            claim.strength = LEVEL_LABELS.get(rating.e_level, "")
+    page.update(
+        choices=[(slug, name) for slug, name in choices if slug not in shown],
+        selected=shown,
+        selected_query=",".join(shown),
+        too_few=len(page["subjects"]) < 2,
+        full=len(page["subjects"]) >= selectors.MAX_COMPARE,
+        max=selectors.MAX_COMPARE,
+        not_found=not_found,
+    )
+    return render(request, "web/compare.html", page, status=400 if not_found else 200)
+
+
+def _subject_named(text, choices):
+    """The slug of the subject the reader typed: its name or slug, whatever the case, or the
+    one subject whose name contains the text; None if none or several."""
+    wanted = text.casefold()
+    for slug, name in choices:
+        if wanted in (name.casefold(), slug):
+            return slug
+    partial = [slug for slug, name in choices if wanted in name.casefold()]
+    return partial[0] if len(partial) == 1 else None
 
 
 @require_GET

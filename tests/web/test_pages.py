@@ -178,9 +178,12 @@ def test_unpublished_claim_is_404_like_a_missing_one(client, site, status):
     Claim.objects.filter(pk=claim.pk).update(status=status, published_at=None)
     cache.clear()
     hidden = client.get(claim.get_absolute_url())
-    missing = client.get("/claims/no-such-claim/")
+    # A missing address as close to the published claims as the draft's: the 404 suggests
+    # the nearest published claims, so it must read the same, and never name the draft.
+    missing = client.get("/claims/exosome-claim-9/")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
+    assert claim.get_absolute_url().encode() not in hidden.content
     assert client.get(claim.get_absolute_url() + "badge.svg").status_code == 404
 
 
@@ -202,13 +205,44 @@ def test_compare_shows_subjects_side_by_side_and_reports_unknown_ones(client, si
     assert "Exosome serums" in body and "Retinol" in body
     assert "We have no published page for: nope" in body
     one = client.get("/compare/?subjects=retinol").content.decode()
-    assert "Pick at least two" in one
+    assert "Add one more to see them side by side." in one
+    assert "Pick at least two" in client.get("/compare/").content.decode()
 
 
 def test_compare_form_redirects_to_the_stable_address(client, site):
     response = client.get("/compare/?pick=retinol&pick=microneedling")
     assert response.status_code == 302
     assert response["Location"] == "/compare/?subjects=retinol,microneedling"
+
+
+@pytest.mark.parametrize("typed", ["Microneedling", "microneedling", "MICRONEEDLING", "microneed"])
+def test_compare_adds_a_subject_typed_by_name(client, site, typed):
+    response = client.get("/compare/", {"subjects": "retinol", "add": typed})
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/?subjects=retinol,microneedling"
+
+
+def test_compare_says_so_when_the_typed_name_matches_nothing(client, site):
+    response = client.get("/compare/", {"subjects": "retinol", "add": "<b>Snake oil</b>"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "We have no page for “&lt;b&gt;Snake oil&lt;/b&gt;”" in body
+    assert "<b>Snake oil" not in body
+
+
+def test_compare_rows_answer_the_two_questions_per_claim(client, site):
+    body = client.get("/compare/?subjects=exosome-serums,retinol").content.decode()
+    for row in (
+        "Verdict",
+        "Does it work?",
+        "Safe and legal?",
+        "Safety warnings",
+        "Evidence strength",
+    ):
+        assert f"<dt>{row}</dt>" in body
+    assert 'href="/compare/?subjects=retinol">Remove' in body  # drop exosome serums
+    assert '<option value="Microneedling">' in body  # offered in the picker
+    assert '<option value="Retinol">' not in body  # already compared
 
 
 def test_methodology_is_generated_from_the_rubric(client):

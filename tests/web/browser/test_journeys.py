@@ -36,15 +36,33 @@ def test_searching_exosome_facial_from_the_home_page_reaches_an_exosome_verdict(
 def test_the_compare_form_puts_two_subjects_side_by_side(page, starter_site):
     first, second = starter_site.subject, starter_site.alternative
     page.goto(starter_site.url("/compare/"))
-    page.get_by_label(first.name, exact=True).check()
-    page.get_by_label(second.name, exact=True).check()
-    page.get_by_role("button", name="Compare").click()
+    page.get_by_label("Choose a treatment or product").fill(first.name)
+    page.get_by_role("button", name="Add").click()
+    page.get_by_label("Add another treatment or product").fill(second.name)
+    page.get_by_role("button", name="Add").click()
 
     expect(page).to_have_url(re.compile(r"/compare/\?subjects=[\w-]+,[\w-]+$"))
-    subjects = page.locator("table.compare thead th a")
+    subjects = page.locator(".compare-card h2 a")
     expect(subjects).to_have_count(2)
     assert sorted(subjects.all_inner_texts()) == sorted([first.name, second.name])
-    expect(page.locator("table.compare .verdict").first).to_be_visible()
+    expect(page.locator(".compare-card .verdict").first).to_be_visible()
+
+
+def test_compare_on_a_360_px_phone_picks_by_typing_and_never_scrolls_sideways(
+    phone_page, starter_site
+):
+    page = phone_page
+    page.goto(starter_site.url(starter_site.pages["compare"]))
+    field = page.get_by_label("Add another treatment or product")
+    box = field.bounding_box()
+    assert box is not None and box["y"] < 740, "the picker is on the first screen"
+    field.fill("Tretinoin")
+    field.press("Enter")
+    expect(page.locator(".compare-card")).to_have_count(3)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    first_row = page.locator(".compare-rows").first
+    expect(first_row).to_contain_text("Does it work?")
+    expect(first_row).to_contain_text("Safe and legal?")
 
 
 def test_a_check_request_sent_through_the_form_lands_on_its_status_page(page, starter_site):
