@@ -76,7 +76,10 @@ def _claim_html(request, slug, base):
         claim_review_json=_json_for_script(review),
         canonical=base + claim.get_absolute_url(),
         badge_url=base + claim.get_absolute_url() + "badge.svg",
-        badge_width=_badge_width(tables.VERDICT_LABELS[verdict], tables.GRADES[verdict]),
+        badge_width=_badge_size(tables.VERDICT_LABELS[verdict], tables.GRADES[verdict], claim.text)[
+            0
+        ],
+        badge_height=BADGE_HEIGHT,
         factor_groups=_group_factors(rating.factors),
         shown_verdict=verdict.value,
         verdict_label=tables.VERDICT_LABELS[verdict],
@@ -322,22 +325,29 @@ def badge(request, slug):
     try:
         claim = selectors.claim_get_published(slug=slug)
     except Http404:
-        if selectors.claim_retraction(slug=slug) is None:
+        notice = selectors.claim_retraction(slug=slug)
+        if notice is None:
             raise
+        claim = notice.claim
         label, grade, colour = "Retracted", "", RETRACTED_COLOUR
     else:
         rating = claim.current_rating
         verdict = tables.Verdict(claim.override_verdict or rating.verdict)
         label, grade = tables.VERDICT_LABELS[verdict], tables.GRADES[verdict]
         colour = BADGE_COLOURS[verdict]
-    width = _badge_width(label, grade)
+    # The second line names the claim, so the badge makes sense on someone else's page.
+    named = _badge_claim_text(claim.text)
+    width, height = _badge_size(label, grade, claim.text)
     response = render(
         request,
         "web/badge.svg",
         {
             "label": label,
             "grade": grade,
+            "claim_text": named,
+            "full_text": claim.text,
             "width": width,
+            "height": height,
             "right": width - BADGE_SPLIT,
             "split": BADGE_SPLIT,
             "colour": colour,
@@ -359,9 +369,21 @@ BADGE_COLOURS = {
 RETRACTED_COLOUR = "#555"
 
 
-def _badge_width(label, grade):
+BADGE_CLAIM_CHARS = 60
+BADGE_HEIGHT = 36  # a 20 px verdict row and a 16 px row naming the claim
+
+
+def _badge_claim_text(text):
+    return text if len(text) <= BADGE_CLAIM_CHARS else text[: BADGE_CLAIM_CHARS - 1] + "…"
+
+
+def _badge_size(label, grade, claim_text):
+    """Width and height for the verdict row and the claim row, from rough per-character
+    widths of Verdana at 11 px and 10 px."""
     text = f"{label} · {grade}" if grade else label
-    return BADGE_SPLIT + 16 + 7 * len(text)
+    verdict_row = BADGE_SPLIT + 16 + 7 * len(text)
+    claim_row = 12 + 6 * len(_badge_claim_text(claim_text))
+    return max(verdict_row, claim_row), BADGE_HEIGHT
 
 
 @require_GET

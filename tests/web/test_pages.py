@@ -310,7 +310,10 @@ def test_badge_is_an_accessible_svg_anyone_may_embed(client, site):
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "public" in response["Cache-Control"]
     body = response.content.decode()
-    assert "<title" in body and "ClaimCheck verdict: Caution, grade F" in body
+    claim = site["claims"][0]
+    assert "<title" in body
+    assert f"ClaimCheck verdict on “{claim.text}”: Caution, grade F" in body
+    assert f">{claim.text}</text>" in body  # visibly named, not only in the title
 
 
 def test_unknown_page_is_a_friendly_404(client):
@@ -328,7 +331,11 @@ def test_claim_page_weighs_under_60_kb_with_no_external_assets(client, site):
     css = (Path(settings.BASE_DIR) / "claimcheck/static/claimcheck/site.css").read_bytes()
     assert len(body) + len(css) < 60_000
     text = body.decode()
-    assert "<script src" not in text and "fonts.googleapis" not in text
+    # One small same-origin script (site.js: the copy-link button), which the page does not
+    # need to work; nothing from elsewhere.
+    assert text.count("<script src") == 1
+    assert '<script src="/static/claimcheck/site.js" defer></script>' in text
+    assert "fonts.googleapis" not in text
     for attr in ('src="http', 'href="http'):
         external = [
             chunk for chunk in text.split(attr)[1:] if not chunk.startswith("://testserver")

@@ -81,7 +81,9 @@ def test_the_verdict_badge_on_the_claim_page_renders_as_an_image(page, starter_s
     page.goto(starter_site.url(starter_site.pages["claim"]))
     badge = page.locator('img[src$="badge.svg"]')
     expect(badge).to_be_visible()
-    expect(badge).to_have_attribute("alt", re.compile(r"^ClaimCheck verdict: .+, grade [A-F]$"))
+    expect(badge).to_have_attribute(
+        "alt", re.compile(r"^ClaimCheck verdict on “.+”: .+, grade [A-F]$")
+    )
     loaded = badge.evaluate("img => img.decode().then(() => [img.complete, img.naturalWidth])")
     assert loaded[0] is True
     assert loaded[1] > 0
@@ -156,3 +158,30 @@ WIDEST_ELEMENTS = """(() => {
   out.sort((a, b) => b[0] - a[0]);
   return out.slice(0, 5);
 })()"""
+
+
+def test_the_copy_link_button_copies_the_verdict_address(browser, starter_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(starter_site.url(starter_site.pages["claim"]))
+    button = page.get_by_role("button", name="Copy link")
+    expect(button).to_be_visible()  # shown by site.js; hidden without it
+    button.click()
+    expect(page.locator("#share-status")).to_have_text("Link copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == starter_site.url(starter_site.pages["claim"])
+    context.close()
+
+
+def test_without_javascript_the_link_is_there_to_select_and_no_dead_button_shows(
+    browser, starter_site
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(starter_site.url(starter_site.pages["claim"]))
+    expect(page.get_by_label("Link to this page")).to_have_value(
+        starter_site.url(starter_site.pages["claim"])
+    )
+    expect(page.get_by_role("button", name="Copy link")).to_be_hidden()
+    context.close()
