@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim"),
     path("claims/<slug:slug>/badge.svg", views.badge, name="badge"),
+    path("claims/<slug:slug>/card.png", views.card, name="card"),
     path("subjects/<slug:slug>/", views.subject_detail, name="subject"),
     path("concerns/<slug:slug>/", views.concern_detail, name="concern"),
     path("search/", views.search, name="search"),

@@ -14,7 +14,7 @@ from claimcheck.claims import claimreview, copycheck, selectors, services
 from claimcheck.claims import search as search_engine
 from claimcheck.rubric import answers, tables
 
-from . import highlight, middleware
+from . import cards, highlight, middleware
 from .caching import public_page
 from .forms import (
     CheckRequestForm,
@@ -76,6 +76,7 @@ def _claim_html(request, slug, base):
         claim_review_json=_json_for_script(review),
         canonical=base + claim.get_absolute_url(),
         badge_url=base + claim.get_absolute_url() + "badge.svg",
+        card_url=base + claim.get_absolute_url() + "card.png",
         badge_width=_badge_size(tables.VERDICT_LABELS[verdict], tables.GRADES[verdict], claim.text)[
             0
         ],
@@ -356,6 +357,30 @@ def badge(request, slug):
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_GET
+@public_page
+def card(request, slug):
+    """The claim's social card (og:image): a PNG drawn once per content version."""
+    return HttpResponse(
+        freshness.document(f"claim-card:{slug}", lambda: _card_png(slug)),
+        content_type="image/png",
+    )
+
+
+def _card_png(slug):
+    claim = selectors.claim_get_published(slug=slug)
+    rating = claim.current_rating
+    verdict = tables.Verdict(claim.override_verdict or rating.verdict)
+    matched = len(rating.safety_signals)
+    return cards.card_png(
+        claim_text=claim.text,
+        verdict_label=tables.VERDICT_LABELS[verdict],
+        colour=BADGE_COLOURS[verdict],
+        works=answers.does_it_work(level=rating.e_level, direction=rating.e_direction).headline,
+        safe=answers.safe_and_legal(r_code=rating.r_code, warnings=matched).headline,
+    )
 
 
 BADGE_SPLIT = 80  # width of the "ClaimCheck" half
