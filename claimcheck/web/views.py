@@ -94,13 +94,19 @@ def _claim_html(request, slug, base):
         if verdict == tables.Verdict.CAUTION
         else "",
     )
-    for alternative in page["alternatives"]:
-        # One line why: the alternative's own two answers (better rated, so no warning).
-        alt_rating = alternative.current_rating
-        works = answers.does_it_work(level=alt_rating.e_level, direction=alt_rating.e_direction)
-        safe = answers.safe_and_legal(r_code=alt_rating.r_code)
-        alternative.why = f"{works.headline}; {safe.headline[0].lower()}{safe.headline[1:]}."
+    # One line why per alternative: its own two answers (better rated, so no warning). Built
+    # beside the shared page data, which must not be changed.
+    page["alternative_rows"] = [
+        {"claim": alternative, "why": _why_line(alternative.current_rating)}
+        for alternative in page["alternatives"]
+    ]
     return render_to_string("web/claim.html", page, request)
+
+
+def _why_line(rating):
+    works = answers.does_it_work(level=rating.e_level, direction=rating.e_direction)
+    safe = answers.safe_and_legal(r_code=rating.r_code)
+    return f"{works.headline}; {safe.headline[0].lower()}{safe.headline[1:]}."
 
 
 LEVEL_LABELS = {

@@ -41,7 +41,8 @@ def test_starter_article_is_published_with_its_reviewer_references_and_links(
     assert first.history_user.username == settings.SYSTEM_USERNAME
 
     body = client.get(f"/articles/{SLUG}/").content.decode()
-    assert "This review is provisional" in body
+    # The starter reviewer is the editorial team's placeholder: said plainly, never "medically".
+    assert "not yet reviewed by a clinician" in body and "Medically reviewed" not in body
     assert "Public safety notification on exosome products" in body
     assert "<h2>What the FDA has said</h2>" in body
     assert "/claims/exosome-serums-stimulate-collagen/" in body

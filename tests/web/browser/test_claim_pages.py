@@ -58,3 +58,24 @@ def test_how_we_scored_this_opens_on_demand_and_holds_the_codes(page, starter_si
     disclosure.locator("summary").click()
     assert codes.is_visible()
     assert re.search(r"\bR[1-8][AB]?\b", codes.inner_text())
+
+
+def test_no_other_consumer_page_shows_an_internal_code(page, starter_site):
+    # The methodology page is where the codes are explained; every other page speaks plainly.
+    shown = {}
+    for name, path in starter_site.pages.items():
+        if name == "methodology":
+            continue
+        page.goto(starter_site.url(path))
+        codes = {m.group(0) for m in INTERNAL_CODE.finditer(page.evaluate(VISIBLE_TEXT))}
+        if codes:
+            shown[name] = sorted(codes)
+    page.goto(starter_site.url("/check/"))
+    page.get_by_label("Marketing text to check").fill(
+        "Our exosome serum stimulates collagen and reverses skin ageing. FDA approved!"
+    )
+    page.get_by_role("button", name="Check the text").click()
+    codes = {m.group(0) for m in INTERNAL_CODE.finditer(page.evaluate(VISIBLE_TEXT))}
+    if codes:
+        shown["copy check answer"] = sorted(codes)
+    assert not shown, shown
