@@ -432,6 +432,16 @@ def sitemap_subjects():
     )
 
 
+def sitemap_concerns():
+    """Concerns with a published claim (their pages list only those)."""
+    return (
+        Concern.objects.filter(subjects__claims__status="published")
+        .distinct()
+        .only("slug")
+        .order_by("slug")
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # REST API reads (claimcheck/api). Each returns a queryset the API filters and pages, or a
 # dict of everything one detail shows, in a fixed number of queries.

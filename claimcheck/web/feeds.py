@@ -83,6 +83,14 @@ class SubjectSitemap(Sitemap):
         return subject.updated_at
 
 
+class ConcernSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return selectors.sitemap_concerns()
+
+
 class StaticSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.4

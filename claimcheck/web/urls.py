@@ -10,6 +10,7 @@ SITEMAPS = {
     "pages": feeds.StaticSitemap,
     "claims": feeds.ClaimSitemap,
     "subjects": feeds.SubjectSitemap,
+    "concerns": feeds.ConcernSitemap,
 }
 
 urlpatterns = [

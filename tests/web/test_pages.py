@@ -70,8 +70,8 @@ PAGES = [
     ("/articles/exosomes-explained/", 4),
     # feed: newest verdict changes with claims
     ("/feeds/verdicts.atom", 1),
-    # sitemap: claims; subjects (two sections with pagination counts)
-    ("/sitemap.xml", 4),
+    # sitemap: claims; subjects; concerns (three sections with pagination counts)
+    ("/sitemap.xml", 6),
     # badge: the published claim with its rating
     ("/claims/exosome-claim-0/badge.svg", 1),
 ]
@@ -299,9 +299,11 @@ def test_feed_is_valid_atom_with_tag_uri_ids_and_an_author(client, site):
         assert not summary.startswith("Published. Published"), summary
 
 
-def test_sitemap_lists_published_claims_and_subjects(client, site):
+def test_sitemap_lists_published_claims_subjects_and_concerns(client, site):
     body = client.get("/sitemap.xml").content.decode()
     assert "/claims/exosome-claim-0/" in body and "/subjects/exosome-serums/" in body
+    concern = site["claims"][0].subject.concerns.first()
+    assert f"/concerns/{concern.slug}/" in body
 
 
 def test_badge_is_an_accessible_svg_anyone_may_embed(client, site):
