@@ -51,7 +51,6 @@ MAX_WORDING_MATCHES = 2000  # PostgreSQL: full-text matches read before ranking,
 INLINE_CLAIMS = 4  # a subject's claims listed inside its result, best rated first
 CONCERN_CLAIMS = 20  # a concern's best claims listed under it
 SUGGESTION_FLOOR = 0.8  # "Did you mean": similarity to the whole query, at least
-TYPE_ORDER = {"subject": 0, "claim": 1, "article": 2}
 
 # Words that carry the question, not its subject. "safe", "work" and friends also set the
 # intent below.
@@ -638,6 +637,7 @@ def _ranked(query, filters, results):
     explained = set()
     ranked = []
     off_topic = []
+    forms = [w for w in reading.generic if w in FORM_WORDS]
     if subject_ids:
         claims = _claims_of(Q(subject_id__in=subject_ids), filters)
         ranked = _rank_subjects(query, reading, lex, claims, explained)
@@ -660,7 +660,6 @@ def _ranked(query, filters, results):
         phrases = [key for cid in reading.concerns for key in lex.concern_phrases[cid]]
         # A form named beside the concern ("vitamin e oil for scars", "best cream for
         # acne") must be in some claim's wording, or the product asked about is unknown.
-        forms = [w for w in reading.generic if w in FORM_WORDS]
         for claim in claims:
             covered = _covered(reading.rest + forms, claim["words"])
             explained |= covered
@@ -674,36 +673,24 @@ def _ranked(query, filters, results):
             # Words the concern's claims do not have ("brown spots" read as the acne sense
             # of "spots"): claims anywhere whose wording has them and the concern's words
             # come first, and the concern follows them.
-            wanted = list(dict.fromkeys(leftover + reading.concern_terms))
-            where = _wording_matches(wanted)
-            exact = []
-            for claim in _claims_of(where, filters) if where is not None else []:
-                if _covered(wanted, claim["words"]) == set(wanted):
-                    explained |= set(leftover)
-                    exact.append(
-                        ("claim", claim["id"], 100 + (claim["shown_score"] or 0) / 100, False)
-                    )
+            exact = _claims_with_every_word(leftover + reading.concern_terms, filters)
             if exact:
-                ranked = exact + ranked
+                explained |= set(leftover)
+                ranked = [
+                    ("claim", c["id"], 100 + (c["shown_score"] or 0) / 100, False) for c in exact
+                ] + ranked
                 results.concerns_follow = True
     elif reading.rest:
         # Nothing named: the claims whose own wording has every remaining word.
-        where = _wording_matches(reading.rest)
-        claims = _claims_of(where, filters) if where is not None else []
-        wanted = set(reading.rest)
-        for claim in claims:
-            covered = _covered(reading.rest, claim["words"])
-            if covered == wanted:
-                explained |= covered
-                score = 10 + (claim["shown_score"] or 0) / 100
-                ranked.append(("claim", claim["id"], score, False))
+        exact = _claims_with_every_word(reading.rest, filters)
+        if exact:
+            explained |= set(reading.rest)
+        ranked = [("claim", c["id"], 10 + (c["shown_score"] or 0) / 100, False) for c in exact]
     if reading.concerns:
-        results.concerns = _concern_answers(lex, reading.concerns, filters)
+        results.concerns = _concern_answers(lex, reading.concerns)
     if reading.compare:
         results.compare = [lex.subject_names[sid] for sid in reading.sides]
-    unexplained = reading.rest
-    if not subject_ids and reading.concerns:
-        unexplained = reading.rest + [w for w in reading.generic if w in FORM_WORDS]
+    unexplained = reading.rest + forms if not subject_ids and reading.concerns else reading.rest
     results.unmatched = [w for w in dict.fromkeys(unexplained) if w not in explained]
     results.unmatched += [w for w in dict.fromkeys(off_topic) if w not in results.unmatched]
     if reading.corrections:
@@ -806,6 +793,16 @@ def _claims_of(where, filters, *, limit=MAX_TEXT_MATCHES):
     return out
 
 
+def _claims_with_every_word(wanted, filters):
+    """Published claims whose own text and outcome have every word of `wanted` (one query;
+    none when no word can be looked up)."""
+    where = _wording_matches(wanted)
+    if where is None:
+        return []
+    every = set(wanted)
+    return [c for c in _claims_of(where, filters) if _covered(wanted, c["words"]) == every]
+
+
 def _wording_matches(rest):
     """Claims whose text or outcome has every word: PostgreSQL's stored documents (weight B
     is the text and outcome) through their GIN index; LIKE elsewhere."""
@@ -831,7 +828,7 @@ def _wording_matches(rest):
     return where
 
 
-def _concern_answers(lex, concern_ids, filters):
+def _concern_answers(lex, concern_ids):
     """Each concern named, with how many published claims it has (counted with the
     lexicon, so no query here)."""
     answers = []
