@@ -18,6 +18,9 @@ preload_app = False
 
 def post_worker_init(worker):
     """Build search's lexicon before the worker takes requests (claimcheck.claims.search)."""
+    from django.db import connections
+
     from claimcheck.claims import search
 
     search.warm()
+    connections.close_all()  # the worker's requests open their own

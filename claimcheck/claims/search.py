@@ -387,14 +387,12 @@ def warm():
     """Build the lexicon now (a web worker, before it takes requests: at 100,000 claims the
     build takes about a second, which should not fall on the first reader). A database that
     is not there yet is not an error: the first search builds it instead."""
-    from django.db import DatabaseError, close_old_connections
+    from django.db import DatabaseError
 
     try:
         lexicon()
     except DatabaseError:
         logger.warning("search lexicon not warmed: the database did not answer")
-    finally:
-        close_old_connections()
 
 
 def _build(version):
