@@ -99,7 +99,7 @@ BODY = (
 SHRINKABLE = r"(?:sebum|oil\s+production|melanin|melanocytes?|tyrosinase)\b"
 DISEASE_VERBS = (
     r"(?:(?:treat|cure|heal|clear|prevent|fight|eliminat|eradicat|fix|repair|eras|remov|banish|"
-    r"stop|calm|sooth|reduc|reliev|fill|kill|target|combat|tackl|minimi[sz]|shrink|"
+    r"stop|calm|sooth|reduc|reliev|eas|fill|kill|target|combat|tackl|minimi[sz]|shrink|"
     r"control|zap|dry)" + VERB_END + r"(?:\s+(?:in|up|out))?"
     r"|get(?:s|ting)?\s+rid\s+of|say(?:s|ing)?\s+goodbye\s+to"
     # "ideal for rosacea and psoriasis", "the best treatment for acne": a use for a disease.
@@ -114,7 +114,7 @@ DISEASES = (
     r"infections?|cellulite|varicose\s+veins|sunburn|skin\s+cancers?|melanoma|diseases?|"
     r"inflammation|wounds?|cuts|burns|ulcers?|cold\s+sores?|warts?|keratos[ie]s|fungal\s+\w+|"
     r"(?:acne-causing\s+|the\s+)?bacteria|(?:male|female)\s+pattern\s+hair\s+loss|"
-    r"alopecia(?:\s+areata)?|hair\s+loss(?:\s+disease)?|balding)\b"
+    r"alopecia(?:\s+areata)?|hair\s+loss(?:\s+disease)?|balding|(?:joint\s+|muscle\s+|back\s+)?pain)\b"
 )
 # "reduces the appearance of acne scars", "the look of redness": cosmetic wording.
 APPEARANCE = r"(?!(?:[\s,]+[\w'\u2019-]+){0,3}?[\s,]+(?:appearance|look|looks)\s+of\b)"
@@ -139,7 +139,9 @@ RULES = (
         "hair-growth",
         SF,
         _rx(
-            r"\bre-?grow\w*(?:" + GAP + r")?\s*hair\b|\bhair\s+re-?growth\b"
+            # "regrown hair" (a participle describing hair) says what happens to hair, not
+            # what a product does.
+            r"\bre-?grow(?!n\b)\w*(?:" + GAP + r")?\s*hair\b|\bhair\s+re-?growth\b"
             r"|\b(?:restor|stimulat|promot|boost|encourag|support|accelerat|kick-?start|activat|"
             r"increas)" + VERB_END + GAP + r"hair\s+growth\b"
         ),
@@ -264,6 +266,7 @@ RULES = (
             "kerato",
             "fungal",
             "bacteria",
+            "pain",
         ),
     ),
     Rule(

@@ -97,7 +97,7 @@ class Index:
         self.records = list(records)
         self.subjects = {}  # subject slug -> list of claim numbers
         alias_subjects = defaultdict(set)
-        subject_alias_stems = defaultdict(set)
+        subject_alias_keys = defaultdict(set)
         for number, record in enumerate(self.records):
             self.subjects.setdefault(record.subject_slug, []).append(number)
         seen_subjects = set()
@@ -108,15 +108,15 @@ class Index:
             for alias in (record.subject_name, *record.aliases):
                 for key in alias_keys(alias):
                     alias_subjects[key].add(record.subject_slug)
-                    subject_alias_stems[record.subject_slug].update(key)
+                    subject_alias_keys[record.subject_slug].add(key)
 
         # Claim concepts: the words of the claim and its outcome, less its subject's names.
         raw = []
         document_frequency = defaultdict(int)
         for record in self.records:
             toks = words.tokens(f"{record.text}. {record.outcome}")
-            names = subject_alias_stems[record.subject_slug]
-            found = frozenset(c for c in words.concepts(toks) if c not in names and not c.isdigit())
+            names = _name_positions(toks, subject_alias_keys[record.subject_slug])
+            found = frozenset(c for c in words.concepts(toks, skip=names) if not c.isdigit())
             raw.append(found)
             for c in found:
                 document_frequency[c] += 1
@@ -160,6 +160,20 @@ class Index:
 
     def __len__(self):
         return len(self.records)
+
+
+def _name_positions(toks, keys):
+    """The positions of the tokens that spell one of the subject's names (a whole alias,
+    not a word of one: "Kybella injections reduce a double chin" keeps "double chin",
+    though "double chin injection" is an alias of Kybella)."""
+    stems = [t.stem for t in toks]
+    out = set()
+    for key in keys:
+        n = len(key)
+        for i in range(len(stems) - n + 1):
+            if tuple(stems[i : i + n]) == key:
+                out.update(range(i, i + n))
+    return out
 
 
 def alias_keys(alias):

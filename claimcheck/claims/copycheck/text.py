@@ -312,7 +312,7 @@ DISTANCING_RE = re.compile(
     r"sold\s+as|advertised\s+as|(?:is|are)\s+said\s+to|no\s+(?:good\s+)?evidence|"
     r"not\s+(?:been\s+)?proven|unproven|hype|beware|be\s+wary|we\s+do\s+not\s+(?:claim|know)|"
     r"we\s+don't\s+claim|does\s+not\s+claim|not\s+intended\s+to|has\s+not\s+been\s+evaluated|"
-    r"have\s+not\s+been\s+evaluated|according\s+to(?!\s+(?:our|customers|users|clients))|(?:says?|said|tells?\s+us|told\s+us|"
+    r"have\s+not\s+been\s+evaluated|according\s+to(?!\s+(?:our|customers|users|clients))|(?:says?|saying|said|tells?\s+us|told\s+us|"
     r"promises?\s+that|calls?\s+it|describes?)\b(?!\s+(?:goodbye|hello))|evolved|"
     r"for\s+the\s+purpose\s+of|"
     r"(?:was|were)\s+(?:first|originally)\s+(?:used|developed)|consumers\s+should|"

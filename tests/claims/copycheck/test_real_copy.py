@@ -34,10 +34,11 @@ def check(index, text):
 def test_the_realistic_set_is_long_copy_with_negatives_and_a_held_out_part():
     tuning, held_out = _part("tuning"), _part("heldout")
     cases = tuning + held_out
-    assert len(cases) >= 60
+    assert len(cases) >= 150
     assert len({case["id"] for case in cases}) == len(cases)
-    assert sum(case["topic"] == "negative" for case in cases) >= 15
-    assert sum(case["topic"] == "negative" for case in held_out) >= 5
+    assert sum(case["topic"] == "negative" for case in cases) >= 30
+    assert len(held_out) >= 40
+    assert sum(case["topic"] == "negative" for case in held_out) >= 10
     for case in cases:
         assert 200 <= len(case["text"]) <= 2000, case["id"]
         if case["topic"] == "negative":
@@ -125,6 +126,8 @@ def test_collagen_induction_therapy_is_plain_microneedling(published):
         "PRP evolved from there for the purpose of skin rejuvenation.",
         "Consumers should be wary of products that claim to regenerate skin cells.",
         "There is no evidence that exosome serums stimulate collagen.",
+        "Social media is full of videos saying rosemary oil regrows hair.",
+        "Stopping treatment means any regrown hair is likely to be lost.",
     ],
 )
 def test_reported_denied_asked_or_historical_wording_is_neither_matched_nor_flagged(
@@ -156,6 +159,7 @@ def test_reported_denied_asked_or_historical_wording_is_neither_matched_nor_flag
         ("Reduces the risk of skin cancer.", "Reduces the risk of skin cancer", "disease"),
         ("Treats hair loss disease.", "Treats hair loss disease", "disease"),
         ("Ideal for rosacea.", "Ideal for rosacea", "disease"),
+        ("A balm to ease joint pain.", "ease joint pain", "disease"),
         ("The best treatment for acne scars.", "treatment for acne scars", "disease"),
         ("An FDA-cleared treatment.", "FDA-cleared treatment", "regulatory_status"),
         ("It has been approved for use on the face.", "approved for use", "regulatory_status"),
@@ -181,6 +185,12 @@ def test_drug_claim_wording_is_read_as_open_classes(published, text, quote, cate
 )
 def test_appearance_wording_and_factual_status_are_not_flagged(published, text):
     assert check(published, text).drug_claim_flags == []
+
+
+def test_a_word_of_an_alias_is_still_an_outcome_of_the_claim(published):
+    # "double chin injection" names Kybella; "double chin" alone is what the claim promises.
+    text = "Kybella injections reduce a double chin."
+    assert slugs(check(published, text)) == ["kybella-reduces-double-chin"]
 
 
 def test_matches_carry_their_evidence(published):
