@@ -2,7 +2,7 @@
 and the reading rules that copy needs: structure, subjects, voice and FDA's intended-use test.
 
 The index is built in memory from the starter data's YAML, published claims only, so these
-tests need no database and score exactly what bench/copycheck_real.py prints.
+tests need no database and score exactly what bench/copycheck_quality.py prints for these sets.
 """
 
 from pathlib import Path
