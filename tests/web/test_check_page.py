@@ -163,3 +163,42 @@ def test_the_answer_is_anchored_and_takes_focus_without_javascript(client, site)
     section = body[body.index('id="results"') - 40 : body.index("What we found")]
     assert 'tabindex="-1"' in section and "autofocus" in section
     assert '<script src="/static/claimcheck/site.js" defer></script>' in body
+
+
+def _section(page, heading):
+    start = page.index(f"<h3>{heading}</h3>")
+    return page[start : page.index("<h3>", start + 1)]
+
+
+def test_each_claim_and_flag_shows_its_evidence_in_plain_words(client, site):
+    text = "Exosome Serums\n\nOur best-selling formula boosts collagen overnight."
+    page = client.post("/check/", {"text": text}).content.decode()
+    claims = _section(page, "Claims we have checked")
+    # What the clause is about (carried from the heading), what it promises, how close.
+    assert '<dt>About</dt><dd>Exosome serums <span class="meta">(named earlier' in claims
+    assert "<dt>Promises</dt><dd>boosts collagen</dd>" in claims
+    assert "out of 100 for the subject and wording together" in claims
+    flags = _section(page, "Drug-claim wording")
+    # The sentence the wording is in, and the rule it meets, as well as the reason.
+    assert "<dt>In</dt><dd><q>Our best-selling formula boosts collagen overnight.</q>" in flags
+    assert "<dt>Rule</dt><dd>Changing how the skin or body works</dd>" in flags
+
+
+def test_the_evidence_escapes_the_pasted_text(client, site):
+    text = (
+        'Exosome serums stimulate collagen "<img src=x onerror=alert(1)>" today.\n'
+        "Heals acne scars <script>alert(2)</script> fast."
+    )
+    page = client.post("/check/", {"text": text}).content.decode()
+    assert "<img src=x" not in page and "<script>alert(2)" not in page
+    flags = _section(page, "Drug-claim wording")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in flags  # in the sentence shown as evidence
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in flags
+
+
+def test_showing_the_evidence_costs_no_query(client, site, django_assert_num_queries):
+    text = "Exosome Serums\n\nOur best-selling formula boosts collagen overnight. " * 20
+    client.post("/check/", {"text": COPY})  # builds the index
+    with django_assert_num_queries(COUNTED):  # the content version and the address's checks
+        page = client.post("/check/", {"text": text}).content.decode()
+    assert page.count('<dl class="copy-evidence"') == 2  # one per finding, not per place

@@ -77,3 +77,29 @@ def test_after_submit_the_phone_reader_lands_on_the_focused_results(browser, sta
     top = results.evaluate("e => e.getBoundingClientRect().top")
     assert -2 <= top < 844, f"the results start at {top} px, outside the first screen"
     context.close()
+
+
+def test_on_a_phone_the_evidence_fits_the_screen_and_reads_as_label_and_value(
+    browser, starter_site
+):
+    from claimcheck.claims.copycheck import index
+
+    index.reset()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(starter_site.url("/check/"))
+    page.get_by_label("Marketing text to check").fill(ADVERT)
+    page.get_by_role("button", name="Check the text").click()
+
+    evidence = page.locator("dl.copy-evidence")
+    expect(evidence.first).to_be_visible()
+    assert evidence.count() >= 2  # a checked claim and a drug-claim wording
+    expect(evidence.first.get_by_text("About", exact=True)).to_be_visible()
+    expect(
+        page.locator("#results").get_by_text("Changing how the skin or body works")
+    ).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+    for box in evidence.evaluate_all("els => els.map(e => e.getBoundingClientRect().right)"):
+        assert box <= 390
+    context.close()
