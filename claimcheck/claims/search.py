@@ -33,11 +33,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q
+from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
 from claimcheck import freshness
+from claimcheck.rubric import tables as rubric_tables
 
 from .models import Claim, Concern, Subject
 
@@ -112,10 +113,13 @@ class Hit:
     snippet: str
     url: str
     score: float
-    obj: object = None
+    # What the page shows of it (_materialise): for a subject its best claims and their
+    # count, for a claim its verdict and subject.
+    card: dict = field(default_factory=dict)
     # A claim hit shown inside its subject's result just above it (the web page lists it
     # there, with its verdict; the API lists it as a hit of its own).
     folded: bool = False
+    pk: int = 0
 
 
 @dataclass
@@ -180,8 +184,7 @@ class Results:
                 continue
             group = [f"{hit.type}:{hit.slug}"]
             if hit.type == "subject":
-                inline = getattr(hit.obj, "published_claims", [])[:INLINE_CLAIMS]
-                group += [f"claim:{c.slug}" for c in inline]
+                group += [f"claim:{c['slug']}" for c in hit.card["claims"]]
             out.append(group)
         if not concerns_first:
             out += [[f"concern:{c.slug}"] for c in self.concerns]
@@ -926,64 +929,142 @@ def _miss_concerns(query, lex, limit=3):
 # Hits: a fixed number of queries whatever the page size
 
 
-# What a hit shows of a claim: its address, text and verdict (not the rating's factors).
-HIT_CLAIM_FIELDS = (
-    "id",
+# A hit's card is what the page and the API show of it, the same whatever the query: kept
+# per content version in the shared cache (freshness.documents), so a page of hits costs one
+# cache read once its cards are built, and their queries (below) only the first time.
+CARD_TIMEOUT = 600
+
+
+def _verdict_card(row, prefix=""):
+    """The verdict readers see (the override's, if any), as _verdict.html shows it."""
+    rating_verdict = row[f"{prefix}current_rating__verdict"]
+    verdict = row[f"{prefix}shown_verdict"] or rating_verdict or ""
+    label = (
+        rubric_tables.VERDICT_LABELS[rubric_tables.Verdict(verdict)] if verdict in _VERDICTS else ""
+    )
+    return {
+        "verdict": verdict,
+        "verdict_label": label,
+        "grade": rubric_tables.GRADES.get(row[f"{prefix}shown_verdict"], "")
+        or row[f"{prefix}current_rating__grade"]
+        or "",
+        "score": row[f"{prefix}current_rating__score"],
+    }
+
+
+_VERDICTS = {v.value for v in rubric_tables.Verdict}
+_CARD_CLAIM_FIELDS = (
     "slug",
-    "subject_id",
     "text",
-    "status",
     "shown_verdict",
-    "shown_score",
-    "current_rating__id",
     "current_rating__verdict",
     "current_rating__score",
     "current_rating__grade",
 )
 
 
-def _materialise(ranked):
+def _subject_cards(ids):
+    """Subjects with their published claims, best rated first (two queries)."""
+    cards = {}
+    for row in Subject.objects.filter(id__in=ids).values("id", "slug", "name", "summary"):
+        cards[row["id"]] = {
+            "slug": row["slug"],
+            "title": row["name"],
+            "snippet": row["summary"],
+            "url": reverse("web:subject", kwargs={"slug": row["slug"]}),
+            "subject_slug": row["slug"],
+            "claims": [],
+            "claim_count": 0,
+        }
+    rows = (
+        Claim.objects.published()
+        .filter(subject_id__in=list(cards))
+        .order_by("-shown_score", "text")
+        .values("subject_id", *_CARD_CLAIM_FIELDS)
+    )
+    for row in rows:
+        card = cards[row["subject_id"]]
+        card["claim_count"] += 1
+        if len(card["claims"]) < INLINE_CLAIMS:
+            card["claims"].append(
+                {
+                    "slug": row["slug"],
+                    "text": row["text"],
+                    "url": reverse("web:claim", kwargs={"slug": row["slug"]}),
+                    **_verdict_card(row),
+                }
+            )
+    return cards
+
+
+def _claim_cards(ids):
+    """Claims with their subject's name and their verdict (one query)."""
+    cards = {}
+    rows = Claim.objects.filter(id__in=ids).values(
+        "id", "conclusion_summary", "subject__name", "subject__slug", *_CARD_CLAIM_FIELDS
+    )
+    for row in rows:
+        cards[row["id"]] = {
+            "slug": row["slug"],
+            "title": row["text"],
+            "snippet": row["conclusion_summary"] or row["subject__name"],
+            "url": reverse("web:claim", kwargs={"slug": row["slug"]}),
+            "subject_name": row["subject__name"],
+            "subject_slug": row["subject__slug"],
+            **_verdict_card(row),
+        }
+    return cards
+
+
+def _article_cards(ids):
     from articles.models import Article
 
-    ids = {"subject": [], "claim": [], "article": []}
-    for kind, pk, _, _ in ranked:
-        ids[kind].append(pk)
-    subjects = (
-        Subject.objects.prefetch_related(
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.published()
-                .select_related("current_rating")
-                .only(*HIT_CLAIM_FIELDS)
-                .order_by("-shown_score", "text"),
-                to_attr="published_claims",
-            )
-        ).in_bulk(ids["subject"])
-        if ids["subject"]
-        else {}
-    )
-    claims = (
-        Claim.objects.select_related("subject", "current_rating")
-        .only(*HIT_CLAIM_FIELDS, "conclusion_summary", "subject__name", "subject__slug")
-        .in_bulk(ids["claim"])
-        if ids["claim"]
-        else {}
-    )
-    articles = Article.objects.in_bulk(ids["article"]) if ids["article"] else {}
+    return {
+        row["id"]: {
+            "slug": row["slug"],
+            "title": row["title"],
+            "snippet": row["summary"],
+            "url": reverse("articles:detail", kwargs={"slug": row["slug"]}),
+        }
+        for row in Article.objects.filter(id__in=ids).values("id", "slug", "title", "summary")
+    }
+
+
+_CARD_BUILDERS = {"subject": _subject_cards, "claim": _claim_cards, "article": _article_cards}
+
+
+def _build_cards(keys):
+    """{(kind, id): card} for the cards no cache holds: one or two queries per kind."""
+    built = {}
+    for kind, build in _CARD_BUILDERS.items():
+        ids = [pk for k, pk in keys if k == kind]
+        if ids:
+            built.update({(kind, pk): card for pk, card in build(ids).items()})
+    return built
+
+
+def _materialise(ranked):
+    """The page's hits with their cards, in rank order (a hit whose card is gone, because
+    its subject or claim was removed since the ranking, is left out)."""
+    names = {(kind, pk): f"search-card:{kind}:{pk}" for kind, pk, _, _ in ranked}
+    cards = freshness.documents(names, _build_cards, timeout=CARD_TIMEOUT) if names else {}
     hits = []
     for kind, pk, score, folded in ranked:
-        if kind == "subject" and pk in subjects:
-            s = subjects[pk]
-            hits.append(Hit("subject", s.slug, s.name, s.summary, s.get_absolute_url(), score, s))
-        elif kind == "claim" and pk in claims:
-            c = claims[pk]
-            snippet = c.conclusion_summary or c.subject.name
+        card = cards.get((kind, pk))
+        if card is not None:
             hits.append(
-                Hit("claim", c.slug, c.text, snippet, c.get_absolute_url(), score, c, folded)
+                Hit(
+                    kind,
+                    card["slug"],
+                    card["title"],
+                    card["snippet"],
+                    card["url"],
+                    score,
+                    card,
+                    folded,
+                    pk,
+                )
             )
-        elif kind == "article" and pk in articles:
-            a = articles[pk]
-            hits.append(Hit("article", a.slug, a.title, a.summary, a.get_absolute_url(), score, a))
     return hits
 
 

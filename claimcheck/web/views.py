@@ -177,7 +177,6 @@ def search(request):
             "filters": filters,
             "filtered": any(filters.values()),
             "inline_claims": search_engine.INLINE_CLAIMS,
-            "inline_slice": f":{search_engine.INLINE_CLAIMS}",
             "terms": search_engine.words(results.query),
         },
     )

@@ -43,11 +43,7 @@ EXPECTED = {
 
 
 def _subject_of(hit):
-    return (
-        hit.obj.slug
-        if hit.type == "subject"
-        else getattr(hit.obj, "subject", None) and (hit.obj.subject.slug)
-    )
+    return hit.card.get("subject_slug")
 
 
 def test_expected_subject_is_in_the_top_three_for_realistic_queries(client, starter_data):
@@ -158,7 +154,7 @@ def test_stored_search_documents_follow_edits_through_the_services(system_user):
     claim = services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
 
     def claim_hits(query):
-        return [h.obj.pk for h in search.search(query).hits if h.type == "claim"]
+        return [h.pk for h in search.search(query).hits if h.type == "claim"]
 
     def doc_matches(table, pk, words):
         sql = {
@@ -286,3 +282,34 @@ def test_a_worker_warms_the_lexicon_before_its_first_search(site, django_assert_
     search.warm()
     with django_assert_num_queries(VERSION):  # only the content version: the lexicon is built
         search.lexicon()
+
+
+def test_a_second_search_reuses_the_cards_of_its_hits(client, site, django_assert_num_queries):
+    """Cards (what a hit shows) are kept per content version: another query finding the same
+    subject costs only its ranking, the subject's claims and the articles."""
+    first = client.get("/search/", {"q": "exosome serums"})
+    assert first.status_code == 200
+    with django_assert_num_queries(VERSION + 2):
+        again = client.get("/search/", {"q": "exosomes"})
+    assert again.status_code == 200
+    body = again.content.decode()
+    for claim in site["claims"]:
+        assert claim.text in body  # the inline claims, from the card
+
+
+def test_cards_follow_a_change_on_the_next_search(
+    client, site, system_user, django_capture_on_commit_callbacks
+):
+    """A card is never served for a content version it was not built for: a claim retracted
+    leaves the subject's result on the next search, and a re-rating shows its new score."""
+    from claimcheck.claims import services
+
+    kept, retracted = site["claims"][0], site["claims"][1]
+    before = client.get("/search/", {"q": "exosomes"}).content.decode()
+    assert retracted.text in before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_retract(claim=retracted, by=system_user, reason="Source withdrawn")
+    after = client.get("/search/", {"q": "exosomes"}).content.decode()
+    assert retracted.text not in after
+    assert kept.text in after
+    assert search.search("exosomes").hits[0].card["claim_count"] == 1
