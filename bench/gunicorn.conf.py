@@ -17,10 +17,7 @@ preload_app = False
 
 
 def post_worker_init(worker):
-    """Build search's lexicon before the worker takes requests (claimcheck.claims.search)."""
-    from django.db import connections
+    """Warm and freeze the worker before it takes requests (claimcheck.wsgi.prepare_worker)."""
+    from claimcheck.wsgi import prepare_worker
 
-    from claimcheck.claims import search
-
-    search.warm()
-    connections.close_all()  # the worker's requests open their own
+    prepare_worker()

@@ -23,6 +23,7 @@ has retracted. Where it lives:
 """
 
 import contextvars
+import gc
 import logging
 import os
 import threading
@@ -414,7 +415,15 @@ def documents(names, build, *, timeout=DOCUMENT_TIMEOUT):
 
 class PerVersion:
     """A value built from the public content (the copy checker's index, search's lexicon),
-    kept in the process and rebuilt by the first caller after the content version moves."""
+    kept in the process and rebuilt by the first caller after the content version moves.
+
+    With `freeze_after_build` on (a web worker: claimcheck.wsgi.prepare_worker), each build
+    ends with gc.freeze(): at 100,000 claims such a value is millions of small objects, and
+    the cyclic collector walking them on every full collection was the copy checker's p99
+    (bench/copycheck_speed.py). Frozen objects are still freed by reference counting when the
+    next version's value replaces them, which is all these acyclic structures need."""
+
+    freeze_after_build = False
 
     def __init__(self, build):
         self._build = build  # build(version) -> the value
@@ -428,7 +437,10 @@ class PerVersion:
             return held[1]
         with self._lock:
             if self._held is None or self._held[0] != version:
+                self._held = None  # the old value goes before the new one is built
                 self._held = (version, self._build(version))
+                if PerVersion.freeze_after_build:
+                    gc.freeze()
             return self._held[1]
 
     def reset(self):

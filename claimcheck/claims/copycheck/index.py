@@ -14,9 +14,10 @@ with. A retracted or re-rated claim therefore leaves the index on the next check
 """
 
 import math
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
+
+from claimcheck import freshness
 
 from . import text as words
 
@@ -188,30 +189,21 @@ def alias_keys(alias):
     return keys
 
 
-_lock = threading.Lock()
-_index = None
+def _build(version):
+    return Index(load_records(), version=version)
+
+
+_index = freshness.PerVersion(_build)
 
 
 def current():
     """The process's index, rebuilt when the public content has changed since it was built."""
-    global _index
-    from claimcheck import freshness
-
-    version = freshness.current()
-    index = _index
-    if index is not None and index.version == version:
-        return index
-    with _lock:
-        if _index is None or _index.version != version:
-            _index = Index(load_records(), version=version)
-        return _index
+    return _index.get()
 
 
 def reset():
     """Forget the index (tests that change claims without a committed transaction)."""
-    global _index
-    with _lock:
-        _index = None
+    _index.reset()
 
 
 def load_records():
