@@ -351,3 +351,16 @@ def test_pages_send_a_content_security_policy_without_unsafe_inline(client, site
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_every_page_links_the_site_chrome(client, site):
+    """The header's and footer's links (resolved once per process, not per page) are the
+    addresses of their views."""
+    from django.urls import reverse
+
+    from claimcheck.web.context_processors import CHROME
+
+    for path in ("/", "/search/?q=exosomes", site["claims"][0].get_absolute_url()):
+        body = client.get(path).content.decode()
+        for name in CHROME.values():
+            assert f'href="{reverse(name)}"' in body, (path, name)
