@@ -2,7 +2,7 @@
 DRF serializers at about 40% of a detail's time). The shapes are documented for OpenAPI by the
 serializers in docs.py, and checked against them by the schemathesis test."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from claimcheck.claims import claimreview
 from claimcheck.rubric import tables
@@ -10,34 +10,54 @@ from claimcheck.rubric import tables
 PLACEHOLDERS = {"slug": "0slug0", "pk": "987654321"}
 
 
-def _template(base, name, kwarg="slug"):
-    placeholder = PLACEHOLDERS[kwarg]
-    try:
-        path = reverse(name, kwargs={kwarg: placeholder})
-    except NoReverseMatch:
-        return None
-    head, tail = path.split(placeholder)
-    return base + head, tail
+# Addresses the read paths link to: {key: (URL name, its one argument)}.
+ROUTES = {
+    "claim": ("web:claim", "slug"),
+    "subject": ("web:subject", "slug"),
+    "article": ("articles:detail", "slug"),
+    "api:claim": ("api:claim", "slug"),
+    "api:claim-history": ("api:claim-history", "slug"),
+    "api:subject": ("api:subject", "slug"),
+    "api:source": ("api:source", "pk"),
+    "api:article": ("api:article", "slug"),
+}
+_paths = {}  # script prefix -> {key: (head, tail) or None}: reverse() once per process
+
+
+def _path_templates():
+    prefix = get_script_prefix()
+    found = _paths.get(prefix)
+    if found is None:
+        found = {}
+        for key, (name, kwarg) in ROUTES.items():
+            placeholder = PLACEHOLDERS[kwarg]
+            try:
+                found[key] = tuple(reverse(name, kwargs={kwarg: placeholder}).split(placeholder))
+            except NoReverseMatch:
+                found[key] = None
+        _paths[prefix] = found
+    return found
 
 
 class Urls:
-    """Absolute URLs for one request: reverse() once per kind, then string joins per row."""
+    """Absolute URLs for one request: each kind's path reversed once per process, then string
+    joins per row."""
 
     def __init__(self, request):
         self.base = f"{request.scheme}://{request.get_host()}"
-        self._claim = _template(self.base, "web:claim")
-        self._subject = _template(self.base, "web:subject")
+        paths = _path_templates()
+
+        def based(key):
+            path = paths[key]
+            return None if path is None else (self.base + path[0], path[1])
+
+        self._claim = based("claim")
+        self._subject = based("subject")
         # The article pages may not be routed yet; their documented path is /articles/<slug>/.
-        self._article = _template(self.base, "articles:detail") or (self.base + "/articles/", "/")
+        self._article = based("article") or (self.base + "/articles/", "/")
         self._api = {
-            name: _template(self.base, f"api:{name}", kwarg)
-            for name, kwarg in (
-                ("claim", "slug"),
-                ("claim-history", "slug"),
-                ("subject", "slug"),
-                ("source", "pk"),
-                ("article", "slug"),
-            )
+            name: based(f"api:{name}")
+            for name in ("claim", "claim-history", "subject", "source", "article")
         }
 
     @staticmethod
