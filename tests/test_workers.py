@@ -7,7 +7,9 @@ import pytest
 
 from claimcheck import freshness
 
-pytestmark = pytest.mark.django_db
+# prepare_worker closes the connections, as a worker does before its first request: a test
+# transaction would not survive it.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Value:
