@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 IDENTIFIERS = {"pmid": PMID_RE, "doi": DOI_RE, "nct": NCT_RE, "fda_number": FDA_NUMBER_RE}
 # The catalogue's size when issue 16 was delivered; it may grow, never shrink unnoticed.
-MIN_PUBLISHED_CLAIMS = 105
+MIN_PUBLISHED_CLAIMS = 106
 MIN_SUBJECTS_WITH_PUBLISHED_CLAIMS = 90
 # Golden claims (published before issue 16's verification rule) none of whose sources has yet
 # been re-checked against a stored record. The list may only shrink; the test fails if one of
