@@ -54,11 +54,33 @@ def redis_server(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_search_lexicon():
-    """Search reads names from a lexicon kept per content version; tests write subjects
-    without committing (the version does not move), so each test starts with none."""
-    from claimcheck.claims import search
+def fast_password_hasher(settings):
+    """Production's PBKDF2 costs about a third of a second a hash; fixtures create users in
+    most tests. Production sets no PASSWORD_HASHERS, so it keeps Django's default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-    search.reset()
+
+def _forget_process_state():
+    from django.core.cache import cache
+
+    from claimcheck import freshness
+    from claimcheck.claims import search
+    from claimcheck.claims.copycheck import index
+    from claimcheck.web import cachebackend
+
+    cache.clear()  # cached pages, documents, throttle and lockout counters
+    freshness.local.clear()  # the per-process page cache (used while Redis pushes the version)
+    search.reset()  # the search lexicon, kept per content version
+    index.reset()  # the copy checker's claim index, kept per content version
+    cachebackend.outage.down = False  # "the cache is down" is remembered per process
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_state():
+    """Every test starts, and leaves, with an empty cache and no per-process state. Tests in
+    a `db` transaction never commit, so the content version does not move between them and
+    nothing keyed by it would be rebuilt on its own: without this, a page or index built by
+    one test could be served to the next, and the result would depend on the order."""
+    _forget_process_state()
     yield
-    search.reset()
+    _forget_process_state()

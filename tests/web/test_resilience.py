@@ -8,7 +8,6 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from claimcheck.claims.models import Claim, Rating, Source, Subject
-from claimcheck.web import cachebackend
 
 from ..redis_server import production_caches
 
@@ -21,9 +20,7 @@ CLOSED_PORT = "redis://127.0.0.1:9/0"  # discard port: nothing listens there
 def redis_down(settings):
     """The production cache backend, pointed at a port where no Redis answers."""
     settings.CACHES = production_caches(CLOSED_PORT)
-    cachebackend.outage.down = False
-    yield caches["default"]
-    cachebackend.outage.down = False
+    return caches["default"]
 
 
 def test_pages_and_api_answer_200_uncached_when_redis_is_down(client, site, redis_down, caplog):

@@ -1,6 +1,5 @@
-"""Copy-checker fixtures: the labelled snippets, and a fresh index per test (the index is
-per process, and a test's claims are never committed, so the content version would not
-move on its own)."""
+"""Copy-checker fixtures: the labelled snippets. (The index is per process and a test's
+claims are never committed; tests/conftest.py's fresh_process_state resets it per test.)"""
 
 from pathlib import Path
 
@@ -8,18 +7,6 @@ import pytest
 import yaml
 
 LABELLED = Path(__file__).with_name("labelled_copy.yaml")
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    from django.core.cache import cache
-
-    from claimcheck.claims.copycheck import index
-
-    cache.clear()
-    index.reset()
-    yield
-    index.reset()
 
 
 @pytest.fixture(scope="session")
