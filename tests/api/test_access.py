@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from claimcheck.accounts.models import ApiKey
+from claimcheck.claims.models import Source
 
 from ..queries import VERSION
 from ..redis_server import production_caches
@@ -395,3 +396,20 @@ def test_a_304_does_not_count_against_the_anonymous_limit_but_cached_answers_do(
     assert statuses == [200, 200, 429]
     # A stale validator is a full answer, so it is counted too.
     assert api.get("/api/v1/rubric/", HTTP_IF_NONE_MATCH='"stale"').status_code == 429
+
+
+def test_a_key_past_its_write_limit_gets_429_writes_nothing_and_still_reads(write_key, low_rates):
+    """low_rates: 2 writes an hour per key, inside its 5 requests a minute."""
+    client = key_client(write_key)
+    statuses = [
+        client.post(
+            "/api/v1/sources/",
+            {"title": "A trial", "pmid": pmid, "design": "rct", "year": 2021},
+            format="json",
+        )
+        for pmid in ("31000001", "31000002", "31000003")
+    ]
+    assert [r.status_code for r in statuses] == [201, 201, 429], statuses[-1].content
+    assert statuses[-1].json()["error"]["code"] == "throttled"
+    assert not Source.objects.filter(pmid="31000003").exists()
+    assert client.get("/api/v1/rubric/").status_code == 200  # reads are not writes

@@ -215,3 +215,24 @@ def test_generated_bodies_are_answered_as_the_openapi_description_says(
     """schemathesis drives the operation anonymously with 50 generated bodies (shared
     machinery of test_contract.py)."""
     assert run_operations(api_schema.include(path="/api/v1/check/"), max_examples=50) == 1
+
+
+# The verb comes after the clause's first verb, so only the word-window negation check
+# (drugclaims._negated) can clear it; a whole-clause negation would clear the others anyway.
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("It softens skin yet treats acne.", True),
+        ("It softens skin yet cannot treat acne.", False),  # the negation next to the verb
+        ("It softens skin yet cannot ever treat acne.", False),  # one word between
+        ("It soothes redness so it does not need to treat acne.", False),  # three between
+        ("Never mind the price: this cream treats acne.", True),  # another clause's negation
+    ],
+)
+def test_a_negation_a_few_words_before_drug_wording_clears_it_within_its_clause(api, text, flagged):
+    response = api.post(URL, {"text": text}, format="json")
+    assert response.status_code == 200
+    quotes = [flag["quote"].lower() for flag in response.json()["drug_claim_flags"]]
+    assert (quotes != []) is flagged, quotes
+    if flagged:
+        assert quotes[0].startswith(("treats acne", "treat acne"))

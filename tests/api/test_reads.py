@@ -492,3 +492,29 @@ def test_public_claim_detail_exposes_exactly_the_documented_keys(api, published_
         None,
         None,
     )
+
+
+@pytest.mark.parametrize(("status", "capped"), [("active", True), ("resolved", False)])
+def test_an_active_safety_signal_caps_the_claim_at_caution_and_a_resolved_one_does_not(
+    api, published_claim, system_user, status, capped, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/claims/{published_claim.slug}/"
+    before = api.get(url).json()["rating"]["verdict"]
+    assert before != "caution"  # two independent trials: above the cap to begin with
+    signal = SafetySignal.objects.create(
+        slug="fda-warning",
+        title="FDA warning letter",
+        issuer="fda",
+        kind="warning_letter",
+        status=status,
+        date="2024-01-01",
+        product_class="Things",
+        routes=[published_claim.route],
+        claim_types=[published_claim.claim_type],
+        url="https://www.fda.gov/x",
+    )
+    signal.subjects.set([published_claim.subject])
+    with django_capture_on_commit_callbacks(execute=True):  # the content version moves
+        services.claim_rerate(claim=published_claim, by=system_user, reason="A signal was recorded")
+    after = api.get(url).json()["rating"]["verdict"]
+    assert after == ("caution" if capped else before)

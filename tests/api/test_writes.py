@@ -3,9 +3,10 @@ optimistic concurrency (If-Match: 428 without it, 412 when stale)."""
 
 import pytest
 
+from claimcheck.claims import services
 from claimcheck.claims.models import Claim, EvidenceLink, Source
 
-from ..factories import SourceFactory, SubjectFactory
+from ..factories import EvidenceLinkFactory, ReviewerFactory, SourceFactory, SubjectFactory
 from .conftest import key_client, session_client
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,69 @@ def test_a_partner_cannot_see_or_change_another_partners_draft(partner_draft, ot
         "/api/v1/claims/partner-claim/", {"outcome": "x"}, HTTP_IF_MATCH=created["ETag"]
     )
     assert response.status_code == 404
+
+
+def test_linking_evidence_with_a_stale_if_match_is_a_412_and_links_nothing(partner_draft):
+    client, created = partner_draft
+    source = SourceFactory()
+    url = "/api/v1/claims/partner-claim/evidence/"
+    body = {"source": source.pk, "direction": "supports"}
+    stale = client.post(url, body, format="json", HTTP_IF_MATCH='"stale"')
+    assert stale.status_code == 412
+    assert stale.json()["error"]["code"] == "precondition_failed"
+    assert not EvidenceLink.objects.filter(source=source).exists()
+    # The same request with the claim's current ETag links it (If-Match is optional here).
+    current = client.post(url, body, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert current.status_code == 201, current.content
+    assert EvidenceLink.objects.filter(source=source).exists()
+
+
+def test_editing_evidence_or_submitting_with_a_stale_if_match_is_a_412_and_changes_nothing(
+    partner_draft,
+):
+    client, _ = partner_draft
+    source = SourceFactory()
+    linked = client.post(
+        "/api/v1/claims/partner-claim/evidence/",
+        {"source": source.pk, "direction": "supports"},
+        format="json",
+    )
+    assert linked.status_code == 201
+    edit_url = f"/api/v1/claims/partner-claim/evidence/{source.pk}/"
+    stale_edit = client.patch(edit_url, {"note": "x"}, format="json", HTTP_IF_MATCH='"stale"')
+    assert stale_edit.status_code == 412
+    assert EvidenceLink.objects.get(source=source).note == ""
+    stale_submit = client.post("/api/v1/claims/partner-claim/submit/", HTTP_IF_MATCH='"stale"')
+    assert stale_submit.status_code == 412
+    assert Claim.objects.get(slug="partner-claim").status == "draft"
+    # With the current ETag both go through.
+    edited = client.patch(edit_url, {"note": "y"}, format="json", HTTP_IF_MATCH=linked["ETag"])
+    assert edited.status_code == 200
+    submitted = client.post("/api/v1/claims/partner-claim/submit/", HTTP_IF_MATCH=edited["ETag"])
+    assert submitted.status_code == 200, submitted.content
+
+
+# In review: a 404 like a missing claim. Retracted: the public 410 tombstone (test_retractions).
+@pytest.mark.parametrize(("state", "to_others"), [("in_review", 404), ("retracted", 410)])
+def test_a_partner_reads_its_own_unpublished_claim_but_another_partners_key_does_not(
+    partner_draft, other_write_key, system_user, state, to_others
+):
+    client, _ = partner_draft
+    claim = Claim.objects.get(slug="partner-claim")
+    EvidenceLinkFactory(claim=claim)
+    services.claim_submit_for_review(claim=claim, by=system_user)
+    if state == "retracted":
+        services.claim_publish(claim=claim, by=system_user, reviewer=ReviewerFactory())
+        services.claim_retract(claim=claim, by=system_user, reason="The trial was withdrawn.")
+    url = "/api/v1/claims/partner-claim/"
+    own = client.get(url)
+    assert own.status_code == 200
+    assert own.json()["status"] == state
+    hidden = key_client(other_write_key).get(url)
+    assert hidden.status_code == to_others
+    assert "evidence" not in hidden.json()  # an error or a tombstone, never the claim itself
+    if to_others == 404:
+        assert hidden.json()["error"]["code"] == "not_found"
 
 
 def test_a_read_only_key_cannot_write(read_key):

@@ -251,6 +251,29 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed_and_restored_exactl
     assert '"title": "=HYPERLINK' in jsonl  # JSON Lines keep the value as it is
 
 
+HOSTILE_STARTS = ["=1+1", "+1 more trial", "-1 point", "@SUM(A1)", "\tTabbed", "\rReturned"]
+
+
+def test_the_downloaded_csv_prefixes_every_cell_a_spreadsheet_would_run(client, published):
+    """Each start that Excel, LibreOffice or Sheets reads as a formula, one per source title,
+    through the public download; the JSON Lines beside it keep the values as they are."""
+    for title in HOSTILE_STARTS:
+        EvidenceLinkFactory(claim=published["claims"][0], source__title=title)
+    response = client.get("/open-data/claimcheck-open-data.zip")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        [csv_name] = [n for n in archive.namelist() if n.endswith("/sources.csv")]
+        with archive.open(csv_name) as raw:
+            rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline="")))
+        [jsonl_name] = [n for n in archive.namelist() if n.endswith("/sources.jsonl")]
+        jsonl_titles = {json.loads(line)["title"] for line in archive.read(jsonl_name).splitlines()}
+    titles = {row["title"] for row in rows}
+    for title in HOSTILE_STARTS:
+        assert "'" + title in titles, title
+        assert title in jsonl_titles, title
+    assert not any(t[:1] in ("=", "+", "-", "@", "\t", "\r") for t in titles)
+
+
 def test_datapackage_describes_every_csv_with_types_keys_and_hashes(published, tmp_path):
     """datapackage.json (Frictionless Data Package v1): each resource names its CSV with the
     right hash and size, lists the CSV's columns in order with a type that parses every
