@@ -1,6 +1,8 @@
 """Every model is registered in the admin, its pages open, and the claim list does not grow
 queries with its rows."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -145,8 +147,12 @@ def test_admin_edit_is_validated_attributed_and_writes_only_changed_fields(staff
     assert "PMID is 1 to 9 digits" in bad.content.decode()
     assert Source.objects.get(pk=source.pk).title == "Old title"
     data["pmid"] = source.pmid
-    ok = staff_client.post(url, data)
+    with CaptureQueriesContext(connection) as queries:
+        ok = staff_client.post(url, data)
     assert ok.status_code == 302
+    [update] = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "claims_source"')]
+    written = update.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    assert sorted(re.findall(r'"(\w+)" =', written)) == ["title", "updated_at"]
     saved = Source.objects.get(pk=source.pk)
     assert (saved.title, saved.participants) == ("New title", 40)
     assert saved.history.first().history_user.username == "editor"

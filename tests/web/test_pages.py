@@ -173,10 +173,18 @@ def test_article_markdown_is_rendered_and_sanitised(client, site):
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review"])
-def test_unpublished_claim_is_404_like_a_missing_one(client, site, status):
-    claim = site["claims"][1]
-    Claim.objects.filter(pk=claim.pk).update(status=status, published_at=None)
-    cache.clear()
+def test_unpublished_claim_is_404_like_a_missing_one(
+    client, site, system_user, status, django_capture_on_commit_callbacks
+):
+    # Made through the services and committed (the content version moves), beside the
+    # published claims of the same subject.
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = EvidenceLinkFactory(
+            claim__subject=site["main"], claim__slug="exosome-claim-2", claim__text="Exosomes firm"
+        ).claim
+        if status == "in_review":
+            services.claim_submit_for_review(claim=claim, by=system_user)
+    assert Claim.objects.get(pk=claim.pk).status == status
     hidden = client.get(claim.get_absolute_url())
     # A missing address as close to the published claims as the draft's: the 404 suggests
     # the nearest published claims, so it must read the same, and never name the draft.

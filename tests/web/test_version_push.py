@@ -85,7 +85,9 @@ def test_a_change_made_in_this_worker_is_visible_here_at_once(
     first = client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
         services.claim_retract(claim=claim, by=system_user, reason="Withdrawn for review.")
-    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code != 304
+    retracted = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert retracted.status_code == 410  # the retraction notice, not the cached page
+    assert "Withdrawn for review." in retracted.content.decode()
     assert freshness.watcher.get() == cache.get(freshness.KEY)
 
 
