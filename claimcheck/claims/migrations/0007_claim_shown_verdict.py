@@ -22,7 +22,10 @@ def no_statement_timeout(apps, schema_editor):
 def fill_shown(apps, schema_editor):
     Claim = apps.get_model("claims", "Claim")
     Rating = apps.get_model("claims", "Rating")
-    rating = Rating.objects.filter(pk=OuterRef("current_rating_id"))
+    # order_by(): Rating's default ordering joins claims_claim inside the subquery under the
+    # UPDATE's own table name, so "claims_claim"."current_rating_id" bound to the inner join
+    # and every claim got one and the same rating (tests/test_migrations.py).
+    rating = Rating.objects.filter(pk=OuterRef("current_rating_id")).order_by()
     Claim.objects.update(
         shown_verdict=Case(
             When(~Q(override_verdict=""), then=F("override_verdict")),

@@ -1,0 +1,123 @@
+"""Data migrations run forward over rows that existed before them: the database is taken
+back to the migration's parent, rows are written with that state's models, and the
+migration is applied (django's MigrationExecutor). Afterwards every app is migrated to its
+latest state again, so the tests after these see the usual schema."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOW = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+def migrate(*targets):
+    """Migrate to `targets` and return the models as they are there."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(list(targets))
+    return executor.loader.project_state(list(targets)).apps
+
+
+@pytest.fixture
+def back_to_latest():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _rating(apps, claim, verdict, score):
+    return apps.get_model("claims", "Rating").objects.create(
+        claim=claim,
+        created_at=NOW,
+        rubric_version="1.0",
+        inputs_json="{}",
+        inputs_sha256="0" * 64,
+        r_code="R4",
+        r_points=0,
+        e_level="E2",
+        e_direction="supports",
+        e_points=10,
+        t_points=5,
+        independent_concordant=1,
+        composite=score,
+        verdict=verdict,
+        verdict_rule=1,
+        score=score,
+        grade="B",
+        claimreview_rating=4,
+    )
+
+
+def test_0007_fills_the_shown_verdict_and_score_of_existing_claims(back_to_latest):
+    before = migrate(("claims", "0006_history_for_concerns_and_reviewers"))
+    Subject = before.get_model("claims", "Subject")
+    Claim = before.get_model("claims", "Claim")
+    subject = Subject.objects.create(
+        kind="ingredient_class", name="Retinol", slug="retinol", source_origin="synthetic"
+    )
+
+    def claim(slug, **fields):
+        return Claim.objects.create(
+            subject=subject,
+            slug=slug,
+            text=f"Retinol {slug}",
+            route="topical_intact",
+            claim_type="appearance",
+            outcome="fine lines",
+            regulatory_code="R4",
+            **fields,
+        )
+
+    rated, overridden = claim("rated"), claim("overridden")
+    claim("unrated")
+    for row, verdict, score in [(rated, "some_evidence", 61), (overridden, "unproven", 40)]:
+        row.current_rating = _rating(before, row, verdict, score)
+        row.save(update_fields=["current_rating"])
+    Claim.objects.filter(pk=overridden.pk).update(
+        override_verdict="caution", override_reason="An FDA warning the rubric predates."
+    )
+
+    after = migrate(("claims", "0007_claim_shown_verdict"))
+    shown = {
+        c.slug: (c.shown_verdict, c.shown_score)
+        for c in after.get_model("claims", "Claim").objects.all()
+    }
+    assert shown == {
+        "rated": ("some_evidence", 61),  # the current rating's
+        "overridden": ("caution", 40),  # the override's verdict, the rating's score
+        "unrated": ("", None),
+    }
+
+
+def test_articles_0004_dates_old_reviews_and_gives_old_retractions_a_reason(back_to_latest):
+    before = migrate(("articles", "0003_article_permissions"))
+    Article = before.get_model("articles", "Article")
+    reviewer = before.get_model("claims", "ReviewerProfile").objects.create(
+        name="Dr Ada", slug="dr-ada", credentials="MD"
+    )
+
+    def article(slug, **fields):
+        return Article.objects.create(
+            slug=slug,
+            title=slug.title(),
+            summary="A summary.",
+            body="Body.",
+            reviewer=reviewer,
+            **fields,
+        )
+
+    article("published", status="published", published_at=NOW)
+    article("retracted", status="retracted", published_at=NOW)
+    article("draft", status="draft")
+
+    after = migrate(("articles", "0004_article_workflow_fields"))
+    rows = {a.slug: a for a in after.get_model("articles", "Article").objects.all()}
+    assert rows["published"].reviewed_at == NOW  # reviewed when it was published
+    assert rows["retracted"].retracted_at is not None
+    assert rows["retracted"].retraction_reason == (
+        "Retracted before retraction reasons were recorded."
+    )
+    assert rows["draft"].reviewed_at is None and rows["draft"].retraction_reason == ""
