@@ -51,6 +51,19 @@ def _rating(apps, claim, verdict, score):
     )
 
 
+def _claim(apps, subject, slug, **fields):
+    return apps.get_model("claims", "Claim").objects.create(
+        subject=subject,
+        slug=slug,
+        text=f"{subject.name} {slug}",
+        route="topical_intact",
+        claim_type="appearance",
+        outcome="fine lines",
+        regulatory_code="R4",
+        **fields,
+    )
+
+
 def test_0007_fills_the_shown_verdict_and_score_of_existing_claims(back_to_latest):
     before = migrate(("claims", "0006_history_for_concerns_and_reviewers"))
     Subject = before.get_model("claims", "Subject")
@@ -59,20 +72,8 @@ def test_0007_fills_the_shown_verdict_and_score_of_existing_claims(back_to_lates
         kind="ingredient_class", name="Retinol", slug="retinol", source_origin="synthetic"
     )
 
-    def claim(slug, **fields):
-        return Claim.objects.create(
-            subject=subject,
-            slug=slug,
-            text=f"Retinol {slug}",
-            route="topical_intact",
-            claim_type="appearance",
-            outcome="fine lines",
-            regulatory_code="R4",
-            **fields,
-        )
-
-    rated, overridden = claim("rated"), claim("overridden")
-    claim("unrated")
+    rated, overridden = _claim(before, subject, "rated"), _claim(before, subject, "overridden")
+    _claim(before, subject, "unrated")
     for row, verdict, score in [(rated, "some_evidence", 61), (overridden, "unproven", 40)]:
         row.current_rating = _rating(before, row, verdict, score)
         row.save(update_fields=["current_rating"])
@@ -121,3 +122,29 @@ def test_articles_0004_dates_old_reviews_and_gives_old_retractions_a_reason(back
         "Retracted before retraction reasons were recorded."
     )
     assert rows["draft"].reviewed_at is None and rows["draft"].retraction_reason == ""
+
+
+def test_0012_repairs_claims_that_the_first_0007_gave_one_shared_rating(back_to_latest):
+    """The first 0007 wrote one rating's verdict and score on every claim; 0012 writes each
+    claim's own again (and leaves a claim without a rating showing nothing)."""
+    before = migrate(("claims", "0011_check_request_notify_email"))
+    Subject = before.get_model("claims", "Subject")
+    Claim = before.get_model("claims", "Claim")
+    subject = Subject.objects.create(
+        kind="ingredient_class", name="Niacinamide", slug="niacinamide", source_origin="synthetic"
+    )
+    claims = {}
+    for slug, verdict, score in [("a", "well_supported", 88), ("b", "unproven", 30)]:
+        row = _claim(before, subject, slug)
+        row.current_rating = _rating(before, row, verdict, score)
+        row.save(update_fields=["current_rating"])
+        claims[slug] = row
+    # What the first 0007 left behind: the same (wrong) values on every claim.
+    Claim.objects.update(shown_verdict="caution", shown_score=12)
+
+    after = migrate(("claims", "0012_repair_shown_verdict"))
+    shown = {
+        c.slug: (c.shown_verdict, c.shown_score)
+        for c in after.get_model("claims", "Claim").objects.all()
+    }
+    assert shown == {"a": ("well_supported", 88), "b": ("unproven", 30)}
