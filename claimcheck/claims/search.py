@@ -27,6 +27,7 @@ Used by the web search page and the API's search endpoint alike.
 """
 
 import difflib
+import hashlib
 import logging
 import re
 import unicodedata
@@ -640,7 +641,7 @@ def _ranked(query, filters, results):
     off_topic = []
     forms = [w for w in reading.generic if w in FORM_WORDS]
     if subject_ids:
-        claims = _claims_of(Q(subject_id__in=subject_ids), filters)
+        claims = _known_claims("subjects", subject_ids, filters, MAX_TEXT_MATCHES)
         ranked = _rank_subjects(query, reading, lex, claims, explained)
         # "X for Y" where X is neither sold for Y nor claimed to help it: we have not
         # checked X for Y, so the answer is partial.
@@ -656,8 +657,7 @@ def _ranked(query, filters, results):
     elif reading.concerns:
         # A concern named, no subject: its best-rated claims, those with the other words
         # first.
-        where = Q(subject__concerns__id__in=reading.concerns)
-        claims = _claims_of(where, filters, limit=CONCERN_CLAIMS)
+        claims = _known_claims("concerns", reading.concerns, filters, CONCERN_CLAIMS)
         phrases = [key for cid in reading.concerns for key in lex.concern_phrases[cid]]
         # A form named beside the concern ("vitamin e oil for scars", "best cream for
         # acne") must be in some claim's wording, or the product asked about is unknown.
@@ -771,6 +771,18 @@ def _covered(wanted, claim_words):
         ):
             found.add(w)
     return found
+
+
+def _known_claims(kind, ids, filters, limit):
+    """The claims of subjects or concerns the lexicon found: the same for every query that
+    names them ("acne", "best cream for acne", "how to get rid of acne"), so kept per content
+    version in the shared cache like a document (one query the first time, none after).
+    Callers must not change the rows."""
+    ids = sorted(set(ids))
+    where = Q(subject_id__in=ids) if kind == "subjects" else Q(subject__concerns__id__in=ids)
+    wanted = repr((kind, ids, sorted(filters.items()), limit)).encode()
+    name = "search-claims:" + hashlib.sha256(wanted).hexdigest()[:32]
+    return freshness.document(name, lambda: _claims_of(where, filters, limit=limit))
 
 
 def _claims_of(where, filters, *, limit=MAX_TEXT_MATCHES):
