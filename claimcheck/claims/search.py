@@ -947,20 +947,19 @@ def _miss_concerns(query, lex, limit=3):
 CARD_TIMEOUT = 600
 
 
-def _verdict_card(row, prefix=""):
+def _verdict_card(row):
     """The verdict readers see (the override's, if any), as _verdict.html shows it."""
-    rating_verdict = row[f"{prefix}current_rating__verdict"]
-    verdict = row[f"{prefix}shown_verdict"] or rating_verdict or ""
+    verdict = row["shown_verdict"] or row["current_rating__verdict"] or ""
     label = (
         rubric_tables.VERDICT_LABELS[rubric_tables.Verdict(verdict)] if verdict in _VERDICTS else ""
     )
     return {
         "verdict": verdict,
         "verdict_label": label,
-        "grade": rubric_tables.GRADES.get(row[f"{prefix}shown_verdict"], "")
-        or row[f"{prefix}current_rating__grade"]
+        "grade": rubric_tables.GRADES.get(row["shown_verdict"], "")
+        or row["current_rating__grade"]
         or "",
-        "score": row[f"{prefix}current_rating__score"],
+        "score": row["current_rating__score"],
     }
 
 
