@@ -481,7 +481,9 @@ def api_claim_detail(*, slug, include_unpublished=False):
     if include_unpublished:
         claim = Claim.objects.select_related(*CLAIM_DETAIL_JOINS).filter(slug=slug).first()
         if claim is None:
-            raise Http404("No claim has this address.")
+            # The words of every other 404 for a claim (claim_get_published, and a partner's
+            # draft asked for with another key): the answer never tells that a claim exists.
+            raise Http404("No published claim has this address.")
     else:
         claim = claim_get_published(slug=slug)
     evidence = list(

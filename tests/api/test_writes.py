@@ -204,6 +204,11 @@ def test_a_partner_reads_its_own_unpublished_claim_but_another_partners_key_does
     assert "evidence" not in hidden.json()  # an error or a tombstone, never the claim itself
     if to_others == 404:
         assert hidden.json()["error"]["code"] == "not_found"
+        # Word for word what a slug nobody wrote gets: the answer does not tell another
+        # partner that the claim exists.
+        missing = key_client(other_write_key).get("/api/v1/claims/no-such-claim/")
+        assert missing.status_code == 404
+        assert hidden.json() == missing.json()
 
 
 def test_a_read_only_key_cannot_write(read_key):
