@@ -1,5 +1,6 @@
 import pytest
 from django.db import connections
+from django.test import override_settings
 
 
 @pytest.mark.django_db
@@ -30,19 +31,17 @@ def test_readyz_is_503_naming_the_database_when_it_fails(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_naming_the_cache_when_it_fails(client, settings):
-    settings.CACHES = {
+def test_readyz_is_503_naming_the_cache_when_it_fails(client):
+    # override_settings, not the settings fixture: leaving the block resets the cache
+    # handlers (django.test.signals), so the broken cache is gone before the suite's
+    # per-test state reset clears the cache again.
+    broken = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    from django.core.cache import caches
-
-    caches._settings = None  # pick up the new settings
-    try:
+    with override_settings(CACHES=broken):
         response = client.get("/readyz")
-    finally:
-        caches._settings = None
     assert response.status_code == 503
     assert response.json()["failed"] == ["cache"]
