@@ -17,7 +17,13 @@ preload_app = False
 
 
 def post_worker_init(worker):
-    """Warm and freeze the worker before it takes requests (claimcheck.wsgi.prepare_worker)."""
+    """Warm and freeze the worker before it takes requests (claimcheck.wsgi.prepare_worker);
+    the bare floor (bench/bare.py) has nothing to warm."""
+    if os.environ.get("BENCH_APP") == "bare":
+        import gc
+
+        gc.freeze()
+        return
     from claimcheck.wsgi import prepare_worker
 
     prepare_worker()

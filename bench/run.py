@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""ClaimCheck benchmark harness: one command, every ratio target of issue #7.
+"""ClaimCheck benchmark harness: one command, every ratio target of issues #7 and #21.
 
     .venv/bin/python bench/run.py                     # PostgreSQL, 3 repeats of 10 s each
-    .venv/bin/python bench/run.py --db sqlite
-    .venv/bin/python bench/run.py --only floor-json,page-hit --repeat 5
+    .venv/bin/python bench/run.py --db sqlite --redis none   # the embedded default
+    .venv/bin/python bench/run.py --only page-hit,api-304 --repeat 5
     .venv/bin/python bench/run.py --nginx             # also through the nginx edge cache
 
 It prepares a database (migrate, starter data, optional synthetic claims), starts gunicorn
 in production mode (DEBUG off, sync, 5 workers, Redis cache, BENCH_ENDPOINTS on for the floor
-views), drives each endpoint with `wrk -t2 -c16 -d10s`, repeats the whole round, and prints
-the medians: requests per second, p50 and p99 latency and the ratio to the plain-JSON floor
-measured in the same run. Results are also written to bench/results/.
+views) and, beside it under the same gunicorn settings, the bare floor (bench/bare.py: Django
+with no middleware), drives each endpoint with `wrk -t2 -c16 -d10s`, repeats the whole round
+(the floors first in each round, so they alternate with the project), and prints the medians:
+requests per second, p50, p95 and p99 latency and the ratio to each floor measured in the same
+run: the bare floor (issue #21's targets) and floor-json, a plain view behind the project's
+whole middleware stack (issue #7's targets). Results are also written to bench/results/.
 """
 
 import argparse
@@ -34,7 +37,15 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DRIVE = str(BENCH / "wrk" / "drive.lua")
 
 ARGS = None
-TARGETS = {  # name: (minimum ratio to the floor, what the issue calls it)
+# Issue #21: minimum ratios to the bare floor (bench/bare.py: Django with no middleware).
+BARE_TARGETS = {
+    "page-hit": 0.75,
+    "page-304": 0.70,
+    "api-detail-hit": 0.40,
+    "api-304": 0.70,
+    "api-list-uncached": 0.20,
+}
+TARGETS = {  # issue #7: minimum ratios to floor-json (the project's whole middleware stack)
     "page-hit": 0.75,
     "page-uncached": 0.25,
     "page-304": 0.60,
@@ -163,6 +174,30 @@ class Server:
             self.process.kill()
 
 
+class BareServer:
+    """The bare floor (bench/bare.py) under the same gunicorn settings, one port up."""
+
+    def __init__(self, args, env):
+        self.port = args.port + 1
+        self.env = dict(env, BENCH_APP="bare", BENCH_BIND=f"127.0.0.1:{self.port}")
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.process = None
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [GUNICORN, "bare:application", "--chdir", str(BENCH), "-c", "gunicorn.conf.py"],
+            cwd=BENCH,
+            env=self.env,
+            start_new_session=True,
+        )
+        wait_ready(f"{self.base}/bench/json")
+        return self
+
+    def __exit__(self, *exc):
+        Server.__exit__(self, *exc)
+
+
 def wait_ready(url, seconds=30):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -199,7 +234,7 @@ def all_claim_slugs(base, limit=2000):
     return slugs
 
 
-def endpoints(base, edge=None, copy_check=True):
+def endpoints(base, edge=None, copy_check=True, bare=None):
     """Every endpoint of the table: (name, wrk environment, or a function giving it).
     copy_check=False leaves out the copy checker (bench/scale.py measures only search and
     lists, and at 100,000 claims the checker's first index build can outlast the probe)."""
@@ -223,7 +258,8 @@ def endpoints(base, edge=None, copy_check=True):
 
         return settings
 
-    result = [
+    result = [("floor-bare", {"BENCH_PATHS": "/bench/json", "BENCH_BASE": bare})] if bare else []
+    result += [
         ("floor-json", {"BENCH_PATHS": "/bench/json"}),
         ("floor-row", {"BENCH_PATHS": "/bench/row"}),
         ("page-hit", {"BENCH_PATHS": page}),
@@ -328,21 +364,32 @@ def median_of(runs):
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-def table(results, floor="floor-json"):
-    floor_rps = results[floor]["rps"]
+def _against(row, floor, targets, name):
+    """(ratio, target, met) as table cells, for one floor."""
+    if floor is None:
+        return "", "", ""
+    ratio = row["rps"] / floor["rps"]
+    target = targets.get(name)
+    met = "" if target is None else ("yes" if ratio >= target else "NO")
+    return f"{ratio:.0%}", "" if target is None else f"{target:.0%}", met
+
+
+def table(results):
+    """Every row against the bare floor (issue #21's targets) and against floor-json, the
+    project's whole middleware stack (issue #7's targets)."""
+    bare, stack = results.get("floor-bare"), results.get("floor-json")
     lines = [
         f"{'endpoint':<22} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'ratio':>7} {'target':>7}  ok   non-2xx/3xx",
-        "-" * 92,
+        f"{'/bare':>6} {'target':>7} {'ok':<3} {'/stack':>7} {'target':>7} {'ok':<3} non-2xx/3xx",
+        "-" * 110,
     ]
     for name, row in results.items():
-        ratio = row["rps"] / floor_rps
-        target = TARGETS.get(name)
-        verdict = "" if target is None else ("yes" if ratio >= target else "NO")
+        ratio_b, target_b, met_b = _against(row, bare, BARE_TARGETS, name)
+        ratio_s, target_s, met_s = _against(row, stack, TARGETS, name)
         lines.append(
             f"{name:<22} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} "
-            f"{row['p99_ms']:>8.2f} {ratio:>6.0%} {'' if target is None else f'{target:.0%}':>7}"
-            f"  {verdict:<4} {row['non2xx3xx']:.0f}"
+            f"{row['p99_ms']:>8.2f} {ratio_b:>6} {target_b:>7} {met_b:<3} {ratio_s:>7} "
+            f"{target_s:>7} {met_s:<3} {row['non2xx3xx']:.0f}"
         )
     return "\n".join(lines)
 
@@ -387,10 +434,10 @@ def main():
         prepare(args, env)
     flush_cache(args)
     base = f"http://127.0.0.1:{args.port}"
-    with Server(args, env), EdgeCache(args) as edge:
-        chosen = endpoints(base, edge.info if edge else None)
+    with Server(args, env), BareServer(args, env) as bare, EdgeCache(args) as edge:
+        chosen = endpoints(base, edge.info if edge else None, bare=bare.base)
         if args.only:
-            wanted = {"floor-json", *args.only.split(",")}
+            wanted = {"floor-bare", "floor-json", *args.only.split(",")}
             chosen = [(n, s) for n, s in chosen if n in wanted]
         runs = {name: [] for name, _ in chosen}
         for round_number in range(1, args.repeat + 1):

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "claimcheck.freshness.RequestScope",  # the content version read at most once per request
+    # An anonymous reader's GET or HEAD answered again, byte for byte, from the answer the whole
+    # stack gave it under the current content version (web/edge.py): the rest is skipped.
+    "claimcheck.web.edge.AnonymousEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Response headers for every answer, the outage page included.
@@ -155,10 +158,11 @@ if REDIS_URL:
         }
     }
 # With Redis, each worker holds the content version, pushed over pub/sub when it changes, and
-# keeps up to LOCAL_CACHE_ITEMS pages, answers and documents of that version in its own memory
-# (claimcheck/freshness/). CONTENT_VERSION_PUSH=0 reads the version from Redis on every request.
+# keeps up to LOCAL_CACHE_ITEMS pages, answers, documents and edge answers (web/edge.py) of that
+# version in its own memory (claimcheck/freshness/; a few tens of KB each). CONTENT_VERSION_PUSH=0
+# reads the version from Redis on every request.
 CONTENT_VERSION_PUSH = env.bool("CONTENT_VERSION_PUSH", default=True)
-LOCAL_CACHE_ITEMS = env.int("LOCAL_CACHE_ITEMS", default=300)
+LOCAL_CACHE_ITEMS = env.int("LOCAL_CACHE_ITEMS", default=600)
 if not REDIS_URL:
     CACHES = {
         "default": {

@@ -56,7 +56,8 @@ class _DynamicScopeThrottle(SimpleRateThrottle):
         self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self.key = self.counter_key(ident)
-        self.hit = ratelimits.hit(
+        precounted = getattr(request._request, "precounted", {}).get(self.key)
+        self.hit = precounted or ratelimits.hit(
             self.key,
             limit=self.num_requests,
             window=self.duration,
@@ -95,22 +96,46 @@ def headers(request, view):
     down is not known, so it has no RateLimit item."""
     counted = getattr(request._request, "ratelimits", None)
     if counted:
-        policies = [(scope, hit.limit, window) for scope, (hit, window) in counted.items()]
-        limits = [
-            f'"{scope}";r={hit.remaining};t={hit.retry_after}'
-            for scope, (hit, _) in counted.items()
-            if hit.counted
-        ]
-    elif hasattr(request, "_user"):  # authentication ran, so the client is known
+        return _fields(counted)
+    if hasattr(request, "_user"):  # authentication ran, so the client is known
         scope = ClientRateThrottle().choose(request, view)[0]
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
-        policies, limits = [(scope, *ratelimits.parse_rate(rate))], []
-    else:
-        return {}
+        limit, window = ratelimits.parse_rate(rate)
+        return {"RateLimit-Policy": f'"{scope}";q={limit};w={window}'}
+    return {}
+
+
+def _fields(counted):
+    policies = [(scope, hit.limit, window) for scope, (hit, window) in counted.items()]
+    limits = [
+        f'"{scope}";r={hit.remaining};t={hit.retry_after}'
+        for scope, (hit, _) in counted.items()
+        if hit.counted
+    ]
     fields = {"RateLimit-Policy": ", ".join(f'"{s}";q={q};w={w}' for s, q, w in policies)}
     if limits:
         fields["RateLimit"] = ", ".join(limits)
     return fields
+
+
+def count_anonymous_read(django_request, scopes):
+    """For the anonymous edge (web/edge.py), which answers a read again without the stack:
+    count it as ClientRateThrottle would (same counter, rate and fail-open rule) and return
+    this client's RateLimit fields, or None when the client is over its limit. The hit is
+    kept on the request, so the stack answering the refusal does not count it a second time.
+    Only the anonymous scope is ever counted for a read without credentials."""
+    if tuple(scopes) != ("anon",):
+        return None
+    throttle = ClientRateThrottle()
+    ident = throttle.get_ident(django_request)
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get("anon")
+    limit, window = throttle.parse_rate(rate)
+    key = f"throttle:anon:{ident}"
+    hit = ratelimits.hit(key, limit=limit, window=window, fail_open=True)
+    django_request.precounted = {key: hit}
+    if not hit.allowed:
+        return None
+    return _fields({"anon": (hit, window)})
 
 
 class ClientRateThrottle(_DynamicScopeThrottle):

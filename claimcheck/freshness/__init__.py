@@ -171,6 +171,19 @@ def version_and_cached(key):
     return version, found.get(key), False
 
 
+def version_and_cached_many(keys):
+    """version_and_cached for several keys: (version, {key: value} of those the shared cache
+    holds, whether `local` may be used, in which case nothing is fetched)."""
+    if not in_redis():
+        return _in_database(), cache.get_many(keys), False
+    pushed_version = watcher.get()
+    if pushed_version is not None:
+        return pushed_version, {}, True
+    found = cache.get_many([KEY, *keys])
+    version = found.pop(KEY, None) or _shared()
+    return version, found, False
+
+
 class Watcher:
     """This process's copy of the content version, kept current by Redis pub/sub.
 
@@ -330,7 +343,7 @@ class LocalCache:
         return len(self._items)
 
     def set(self, version, key, value):
-        limit = getattr(settings, "LOCAL_CACHE_ITEMS", 300)
+        limit = getattr(settings, "LOCAL_CACHE_ITEMS", 600)
         if limit <= 0:
             return
         with self._lock:
@@ -354,7 +367,7 @@ def pushed():
 DOCUMENT_TIMEOUT = 600  # seconds a document stays in the shared cache at most
 
 
-def _version():
+def version_here():
     """(current version, whether it is pushed to this process, so `local` may be used)."""
     pushed_version = pushed()
     if pushed_version is not None:
@@ -371,7 +384,7 @@ def document(name, build, *, timeout=DOCUMENT_TIMEOUT):
     as fresh as the pages'. `name` must identify the document fully (claim slug, host, ...).
     `build` may raise (Http404): nothing is cached then. Callers must not mutate the result.
     """
-    version, in_process = _version()
+    version, in_process = version_here()
     key = f"doc:{version:x}:{name}"
     if in_process:
         value = local.get(version, key)
@@ -391,7 +404,7 @@ def documents(names, build, *, timeout=DOCUMENT_TIMEOUT):
     returns {id: document} for those not cached (one query for all of them, say). Returns
     {id: document}; an id that `build` leaves out is left out. At most one shared-cache round
     trip to read and one to write, however many there are."""
-    version, in_process = _version()
+    version, in_process = version_here()
     keys = {pk: f"doc:{version:x}:{name}" for pk, name in names.items()}
     found = {}
     if in_process:

@@ -19,6 +19,8 @@ from claimcheck import freshness
 
 PAGE_TIMEOUT = 600  # seconds a rendered page stays in the cache at most
 MAX_AGE = 60  # seconds browsers and CDNs may reuse a page without asking
+# Set on every answer here or by the middleware below, so not kept with a page.
+RECOMPUTED = {"content-type", "content-length", "etag", "last-modified", "cache-control"}
 
 
 def _validators(version):
@@ -63,12 +65,16 @@ def public_page(view):
                 freshness.local.set(version, key, cached)
         if cached is not None and cached[0] == version:
             response = HttpResponse(cached[1], content_type=cached[2])
+            for name, value in cached[3]:
+                response[name] = value
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
             if response.status_code == 200 and not response.streaming:
-                page = (version, response.content, response["Content-Type"])
+                # Headers the view set (the sitemap's X-Robots-Tag) are served with the page.
+                own = tuple((n, v) for n, v in response.items() if n.lower() not in RECOMPUTED)
+                page = (version, response.content, response["Content-Type"], own)
                 cache.set(key, page, PAGE_TIMEOUT)
                 if in_process:
                     freshness.local.set(version, key, page)
