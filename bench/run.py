@@ -43,6 +43,7 @@ BARE_TARGETS = {
     "page-304": 0.70,
     "api-detail-hit": 0.40,
     "api-304": 0.70,
+    "api-list-hit": 0.20,
     "api-list-uncached": 0.20,
 }
 TARGETS = {  # issue #7: minimum ratios to floor-json (the project's whole middleware stack)
@@ -268,6 +269,7 @@ def endpoints(base, edge=None, copy_check=True, bare=None):
         ("api-detail-hit", {"BENCH_PATHS": api}),
         ("api-detail-uncached", {"BENCH_PATHS": api, "BENCH_BUST": "1"}),
         ("api-304", conditional(api)),
+        ("api-list-hit", {"BENCH_PATHS": "/api/v1/claims/?page_size=20"}),
         ("api-list-uncached", {"BENCH_PATHS": "/api/v1/claims/?page_size=20", "BENCH_BUST": "1"}),
         (
             "search-uncached",

@@ -84,11 +84,22 @@ def _eligible(request):
 
 
 def _key(request):
+    """What shapes a public answer, raw: the method, the scheme, every header the host is read
+    from, the path and query as sent, Accept (the API negotiates) and Origin (CORS). Raw, so
+    two spellings of one address are two keys (never one answer for two addresses), and a
+    host the stack refuses is a key no answer is ever kept under."""
     meta = request.META
     shaped_by = "\n".join(
         (
             request.method,
-            request.build_absolute_uri(),
+            request.scheme,
+            meta.get("HTTP_HOST", ""),
+            meta.get("HTTP_X_FORWARDED_HOST", ""),
+            meta.get("SERVER_NAME", ""),
+            meta.get("SERVER_PORT", ""),
+            meta.get("SCRIPT_NAME", ""),
+            meta.get("PATH_INFO", ""),
+            meta.get("QUERY_STRING", ""),
             meta.get("HTTP_ACCEPT", ""),
             meta.get("HTTP_ORIGIN", ""),
             str(_generation[0]),
@@ -129,12 +140,12 @@ class AnonymousEdgeMiddleware:
 
     def _answer(self, request, key):
         conditional = any(name in request.META for name in PRECONDITIONS)
-        version, found = _look(key, conditional)
+        _, kept_under = _look(key, conditional)
         if conditional:
-            kept = found.get(key + ":304")
+            kept = kept_under(key + ":304")
             if kept is not None and _outcome(request, kept) == 304:
                 return _replay(kept)
-        kept = found.get(key)
+        kept = kept_under(key)
         if kept is None or (conditional and _outcome(request, kept) is not None):
             return None  # the stack answers (a 304 it sends is kept for next time; a 412 not)
         if kept["counted"]:
@@ -165,7 +176,7 @@ class AnonymousEdgeMiddleware:
             return  # counted in a way the edge does not reproduce
         kept = {
             "status": response.status_code,
-            "headers": list(response.items()),
+            "store": {name.lower(): (name, value) for name, value in response.items()},
             "body": response.content,
             "counted": counted,
             "etag": response["ETag"],
@@ -189,17 +200,32 @@ class AnonymousEdgeMiddleware:
 
 
 def _look(key, conditional):
-    """(current version, {key: kept answer of that version})."""
-    keys = [key, key + ":304"] if conditional else [key]
-    version, found, in_process = freshness.version_and_cached_many(keys)
-    if in_process:
-        found = {k: freshness.local.get(version, k) for k in keys}
-    return version, {k: v for k, v in found.items() if v is not None and v["version"] == version}
+    """(current version, a function giving a key's kept answer of that version or None).
+    With Redis, the version and both answers come in one round trip (none while pushed);
+    without it the version is the request's one read and the answers are in this process."""
+    if freshness.in_redis():
+        keys = [key, key + ":304"] if conditional else [key]
+        version, found, in_process = freshness.version_and_cached_many(keys)
+        if in_process:
+            return version, lambda k: freshness.local.get(version, k)
+        return version, lambda k: _of(version, found.get(k))
+    version = freshness.current()
+    return version, lambda k: _of(version, cache.get(k))
+
+
+def _of(version, kept):
+    return kept if kept is not None and kept["version"] == version else None
 
 
 def _outcome(request, kept):
     """What the request's preconditions make of the kept answer's validators: 304, 412, or
-    None when the whole answer is due."""
+    None when the whole answer is due. The usual revalidation, one If-None-Match naming the
+    kept ETag, is read without parsing."""
+    meta = request.META
+    if meta.get("HTTP_IF_NONE_MATCH") == kept["etag"] and not any(
+        name in meta for name in PRECONDITIONS[1:]
+    ):
+        return 304
     answer = get_conditional_response(
         request, etag=kept["etag"], last_modified=kept["last_modified"]
     )
@@ -208,18 +234,22 @@ def _outcome(request, kept):
 
 def _replay(kept, replace=None):
     """The kept answer; `replace` gives this client's own rate-limit fields, written where the
-    stack writes them (RateLimit right after RateLimit-Policy, absent when not known)."""
+    stack writes them (RateLimit right after RateLimit-Policy, absent when not known).
+
+    The headers were checked by HttpResponse when the stack set them; they are put back as
+    Django's ResponseHeaders holds them (lower-case name to (name, value)) rather than set one
+    by one, which was a fifth of a replay."""
     response = HttpResponse(kept["body"], status=kept["status"])
-    headers = response.headers
-    for name in list(headers):
-        del headers[name]
-    for name, value in kept["headers"]:
-        if replace is None:
-            headers[name] = value
-        elif name == "RateLimit-Policy":
-            for field in ("RateLimit-Policy", "RateLimit"):
-                if field in replace:
-                    headers[field] = replace[field]
-        elif name != "RateLimit":
-            headers[name] = value
+    if replace is None:
+        store = dict(kept["store"])
+    else:
+        store = {}
+        for lower, field in kept["store"].items():
+            if lower == "ratelimit-policy":
+                for name in ("RateLimit-Policy", "RateLimit"):
+                    if name in replace:
+                        store[name.lower()] = (name, replace[name])
+            elif lower != "ratelimit":
+                store[lower] = field
+    response.headers._store = store
     return response

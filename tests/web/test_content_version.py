@@ -25,6 +25,11 @@ CHANGES = {
     "claims.SafetySignal": lambda site: _rename(site["signal"], "title"),
     "claims.Concern": lambda site: _rename(site["concern"], "name"),
     "articles.Article": lambda site: _rename(site["article"], "title"),
+    # Ratings are immutable (a re-rate writes a new one and moves the claim, the Claim case).
+    "claims.EvidenceLink": lambda site: _rename(site["claims"][0].evidence.first(), "note"),
+    "claims.VerdictChange": lambda site: _rename(
+        site["claims"][0].verdict_history.order_by("-changed_at").first(), "reason"
+    ),
 }
 
 
