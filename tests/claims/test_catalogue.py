@@ -118,5 +118,5 @@ def test_drafts_say_why_and_the_catalogue_is_tagged_by_what_claims_address(start
     assert described.count() >= 12
     assert all(c.effect_size_source.verified_on for c in described)
     labelled = Claim.objects.published().exclude(label_source__isnull=True)
-    assert labelled.count() >= 16
+    assert labelled.count() >= 21
     assert all(c.label_source.verified_on for c in labelled)
