@@ -46,8 +46,10 @@ from .models import (
     VerdictChange,
 )
 
-# 1.1: retractions, and their claims' verdict history; 1.2: subjects' trade_names.
-FORMAT_VERSION = "1.2"
+# 1.1: retractions, and their claims' verdict history; 1.2: subjects' trade_names; 1.3: evidence
+# links' imprecision judgement (unreported_size_small, imprecision_reason), a rubric input the
+# dump left out, so a claim re-imported from it could be rated differently.
+FORMAT_VERSION = "1.3"
 TITLE = "ClaimCheck open data"
 LICENCE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 ATTRIBUTION = (
@@ -233,6 +235,8 @@ ENTITIES = (
             "indirect_intervention",
             "indirect_outcome",
             "indirectness_reason",
+            "unreported_size_small",
+            "imprecision_reason",
             "provisional",
             "note",
         ),

@@ -157,6 +157,32 @@ def published(system_user):
     return {"reviewer": reviewer, "subject": subject, "claims": claims, "draft": draft}
 
 
+def test_every_rubric_judgement_on_evidence_survives_the_round_trip(
+    published, tmp_path, system_user
+):
+    """D4R (size not reported but known to be small, with its reason) is a rubric input: a
+    dump without it re-imports as a claim rated on different inputs."""
+    claim = published["claims"][0]
+    link = claim.evidence.order_by("pk").first()
+    services.evidence_link(
+        by=system_user,
+        claim=claim,
+        source=link.source,
+        fields={"unreported_size_small": True, "imprecision_reason": "Only a p-value given."},
+    )
+    services.claim_rerate(claim=claim, by=system_user, reason="Imprecision judged")
+    before = _ratings()
+    opendata.write_folder(tmp_path)
+    _wipe()
+    report = imports.run("dump", kind="dump", by=system_user, commit=True, folder=tmp_path)
+    assert report.ok, report.lines()
+    for again in Claim.objects.all():
+        services.claim_rerate(claim=again, by=system_user)
+    assert _ratings() == before
+    restored = EvidenceLink.objects.get(claim__slug=claim.slug, unreported_size_small=True)
+    assert restored.imprecision_reason == "Only a p-value given."
+
+
 # ---------------------------------------------------------------------------------------------
 # Export
 
