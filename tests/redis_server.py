@@ -64,7 +64,7 @@ class RedisServer:
 
     def reads(self):
         """GET and MGET commands the server has processed so far: version, page, answer and
-        document reads (the rate-limit counter uses EXISTS and INCR; health checks PING)."""
+        document reads (the rate-limit counter is one EVALSHA; health checks PING)."""
         stats = redis.Redis.from_url(self.url).info("commandstats")
         return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget"))
 
