@@ -92,6 +92,7 @@ BOOLS = {
     "indirect_population",
     "indirect_intervention",
     "indirect_outcome",
+    "unreported_size_small",
 }
 INTS = {
     "id",
