@@ -127,11 +127,12 @@ def count_anonymous_read(django_request, scopes):
     if tuple(scopes) != ("anon",):
         return None
     throttle = ClientRateThrottle()
-    ident = throttle.get_ident(django_request)
-    rate = api_settings.DEFAULT_THROTTLE_RATES.get("anon")
-    limit, window = throttle.parse_rate(rate)
-    key = f"throttle:anon:{ident}"
-    hit = ratelimits.hit(key, limit=limit, window=window, fail_open=True)
+    throttle.scope = "anon"
+    limit, window = throttle.parse_rate(api_settings.DEFAULT_THROTTLE_RATES.get("anon"))
+    key = throttle.counter_key(throttle.get_ident(django_request))
+    hit = ratelimits.hit(
+        key, limit=limit, window=window, fail_open=throttle.scope in throttle.FAIL_OPEN
+    )
     django_request.precounted = {key: hit}
     if not hit.allowed:
         return None

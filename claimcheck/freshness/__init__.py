@@ -161,14 +161,8 @@ def version_and_cached(key):
     """(version, the shared cache's value for `key` or None, whether `local` may be used):
     for the page cache, which wants both. With Redis and no push, one round trip fetches the
     version and the value together."""
-    if not in_redis():
-        return _in_database(), cache.get(key), False
-    pushed_version = watcher.get()
-    if pushed_version is not None:
-        return pushed_version, None, True
-    found = cache.get_many([KEY, key])
-    version = found.get(KEY) or _shared()
-    return version, found.get(key), False
+    version, found, in_process = version_and_cached_many([key])
+    return version, found.get(key), in_process
 
 
 def version_and_cached_many(keys):

@@ -65,7 +65,8 @@ def public_page(view):
                 freshness.local.set(version, key, cached)
         if cached is not None and cached[0] == version:
             response = HttpResponse(cached[1], content_type=cached[2])
-            for name, value in cached[3]:
+            # A page kept by the release before (content, type only) has no headers of its own.
+            for name, value in cached[3] if len(cached) > 3 else ():
                 response[name] = value
         else:
             response = view(request, *args, **kwargs)
