@@ -22,6 +22,31 @@ def starter_data(db):
     return report
 
 
+@pytest.fixture(scope="class")
+def starter_catalogue(django_db_setup, django_db_blocker):
+    """The starter data loaded once for a whole test class (a load is some 20 s, a quarter of
+    the suite when each test paid it). The load sits in a transaction that is rolled back when
+    the class ends; each test's own `db` transaction nests inside it as a savepoint, so what
+    one test writes is undone before the next. Only for classes of `db` tests: a
+    `transactional_db` test empties the tables, which would take the catalogue with it."""
+    from django.db import transaction
+
+    from articles import starter as article_starter
+    from claimcheck.claims import starter
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as TestCase marks its own: durable blocks inside are fine
+        outer.__enter__()
+        try:
+            report = starter.load()
+            article_starter.load()
+            yield report
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def staff_login(db):
     """`staff_login(client, user)`: sign a staff member in with a TOTP-verified session, as the

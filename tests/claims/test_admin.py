@@ -50,34 +50,6 @@ NOT_ADDABLE = {
 MAX_CHANGELIST_QUERIES = 12
 
 
-def test_every_admin_page_opens_with_a_bounded_query_count(staff_client, starter_data):
-    services.check_request_submit(claim_text="Snail mucin heals scars")
-    staff_client.get(reverse("admin:index"))  # the session's first write is not a page's cost
-    opened = []
-    for model in admin.site._registry:
-        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        count = _queries(staff_client, reverse(f"{prefix}_changelist"))
-        assert count <= MAX_CHANGELIST_QUERIES, (model, count)
-        add = staff_client.get(reverse(f"{prefix}_add"))
-        assert add.status_code == (403 if model._meta.label in NOT_ADDABLE else 200), model
-        obj = model._default_manager.first()
-        if obj is not None:
-            change = staff_client.get(reverse(f"{prefix}_change", args=[obj.pk]))
-            assert change.status_code == 200, model
-            history = reverse(f"{prefix}_history", args=[obj.pk])
-            assert staff_client.get(history).status_code == 200, model
-        opened.append(model._meta.label)
-    # Every curated model is there (and so was opened above).
-    assert {
-        "claims.Claim",
-        "claims.Source",
-        "claims.Subject",
-        "claims.CheckRequest",
-        "articles.Article",
-        "accounts.ApiKey",
-    } <= set(opened)
-
-
 def _claims(n, system_user):
     for _ in range(n):
         link = EvidenceLinkFactory()
@@ -97,25 +69,6 @@ def test_changelist_query_count_does_not_grow_with_rows(staff_client, system_use
     for text in ("two", "three", "four"):
         services.check_request_submit(claim_text=text)
     assert _queries(staff_client, url) == few
-
-
-def test_claim_search_finds_aliases_and_source_identifiers(staff_client, starter_data):
-    url = reverse("admin:claims_claim_changelist")
-    by_alias = staff_client.get(url, {"q": "extracellular vesicles"}).context["cl"].result_list
-    assert by_alias and all("exosome" in c.subject.slug for c in by_alias)
-    link = EvidenceLinkFactory(source__pmid="39999999")
-    by_pmid = staff_client.get(url, {"q": "39999999"}).context["cl"].result_list
-    assert list(by_pmid) == [link.claim]
-
-
-def test_claim_filters_by_verdict_and_active_safety_signal(staff_client, starter_data):
-    url = reverse("admin:claims_claim_changelist")
-    flagged = staff_client.get(url, {"signal": "yes"}).context["cl"].result_list
-    assert flagged and any(c.subject.slug.startswith("exosome") for c in flagged)
-    unflagged = staff_client.get(url, {"signal": "no"}).context["cl"].result_list
-    assert not {c.pk for c in flagged} & {c.pk for c in unflagged}
-    caution = staff_client.get(url, {"verdict": "caution"}).context["cl"].result_list
-    assert caution and all(c.current_rating.verdict == "caution" for c in caution)
 
 
 def test_rerate_action_goes_through_the_service(staff_client, system_user):
@@ -156,3 +109,58 @@ def test_admin_edit_is_validated_attributed_and_writes_only_changed_fields(staff
     saved = Source.objects.get(pk=source.pk)
     assert (saved.title, saved.participants) == ("New title", 40)
     assert saved.history.first().history_user.username == "editor"
+
+
+@pytest.mark.usefixtures("starter_catalogue")
+class TestOnTheStarterData:
+    """One load of the starter data for these tests; each still runs in its own savepoint."""
+
+    def test_every_admin_page_opens_with_a_bounded_query_count(
+        self, staff_client, starter_catalogue
+    ):
+        services.check_request_submit(claim_text="Snail mucin heals scars")
+        staff_client.get(reverse("admin:index"))  # the session's first write is not a page's cost
+        opened = []
+        for model in admin.site._registry:
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            count = _queries(staff_client, reverse(f"{prefix}_changelist"))
+            assert count <= MAX_CHANGELIST_QUERIES, (model, count)
+            add = staff_client.get(reverse(f"{prefix}_add"))
+            assert add.status_code == (403 if model._meta.label in NOT_ADDABLE else 200), model
+            obj = model._default_manager.first()
+            if obj is not None:
+                change = staff_client.get(reverse(f"{prefix}_change", args=[obj.pk]))
+                assert change.status_code == 200, model
+                history = reverse(f"{prefix}_history", args=[obj.pk])
+                assert staff_client.get(history).status_code == 200, model
+            opened.append(model._meta.label)
+        # Every curated model is there (and so was opened above).
+        assert {
+            "claims.Claim",
+            "claims.Source",
+            "claims.Subject",
+            "claims.CheckRequest",
+            "articles.Article",
+            "accounts.ApiKey",
+        } <= set(opened)
+
+    def test_claim_search_finds_aliases_and_source_identifiers(
+        self, staff_client, starter_catalogue
+    ):
+        url = reverse("admin:claims_claim_changelist")
+        by_alias = staff_client.get(url, {"q": "extracellular vesicles"}).context["cl"].result_list
+        assert by_alias and all("exosome" in c.subject.slug for c in by_alias)
+        link = EvidenceLinkFactory(source__pmid="39999999")
+        by_pmid = staff_client.get(url, {"q": "39999999"}).context["cl"].result_list
+        assert list(by_pmid) == [link.claim]
+
+    def test_claim_filters_by_verdict_and_active_safety_signal(
+        self, staff_client, starter_catalogue
+    ):
+        url = reverse("admin:claims_claim_changelist")
+        flagged = staff_client.get(url, {"signal": "yes"}).context["cl"].result_list
+        assert flagged and any(c.subject.slug.startswith("exosome") for c in flagged)
+        unflagged = staff_client.get(url, {"signal": "no"}).context["cl"].result_list
+        assert not {c.pk for c in flagged} & {c.pk for c in unflagged}
+        caution = staff_client.get(url, {"verdict": "caution"}).context["cl"].result_list
+        assert caution and all(c.current_rating.verdict == "caution" for c in caution)

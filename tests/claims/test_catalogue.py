@@ -58,65 +58,70 @@ def test_every_identifier_in_the_data_is_well_formed_and_used_once():
             assert record.get("verified_how"), record["ref"]
 
 
-def test_published_claims_stand_on_records_and_verified_sources(starter_data):
-    data = starter.read()
-    drafts = {c["slug"] for c in data["claims"] if c.get("draft_reason")}
-    published = Claim.objects.published().prefetch_related(
-        "evidence__source", "regulatory_records__source"
-    )
-    slugs = {claim.slug for claim in published}
-    assert slugs == {c["slug"] for c in data["claims"]} - drafts
-    assert len(slugs) >= MIN_PUBLISHED_CLAIMS
-    assert (
-        Subject.objects.filter(claims__status="published").distinct().count()
-        >= MIN_SUBJECTS_WITH_PUBLISHED_CLAIMS
-    )
+@pytest.mark.usefixtures("starter_catalogue")
+class TestOnTheStarterData:
+    """One load of the starter data for these tests; each still runs in its own savepoint."""
 
-    no_record, no_verified, unverified_identifiers = [], [], {}
-    for claim in published:
-        sources = _linked_sources(claim)
-        if not claim.regulatory_records.exists():
-            no_record.append(claim.slug)
-        if not any(s.verified_on for s in sources):
-            no_verified.append(claim.slug)
-        if claim.slug not in GOLDEN:
-            # Issue 16's rule: every PMID, DOI, NCT, FDA number or letter reference is checked
-            # against a stored public record before its claim is published.
-            missing = [s.key for s in sources if _has_identifier(s) and not s.verified_on]
-            if missing:
-                unverified_identifiers[claim.slug] = missing
-    assert no_record == []
-    assert set(no_verified) == set(UNVERIFIED_GOLDEN)
-    assert unverified_identifiers == {}
-    assert not Source.objects.filter(verified_on__isnull=False, verified_how="").exists()
+    def test_published_claims_stand_on_records_and_verified_sources(self, starter_catalogue):
+        data = starter.read()
+        drafts = {c["slug"] for c in data["claims"] if c.get("draft_reason")}
+        published = Claim.objects.published().prefetch_related(
+            "evidence__source", "regulatory_records__source"
+        )
+        slugs = {claim.slug for claim in published}
+        assert slugs == {c["slug"] for c in data["claims"]} - drafts
+        assert len(slugs) >= MIN_PUBLISHED_CLAIMS
+        assert (
+            Subject.objects.filter(claims__status="published").distinct().count()
+            >= MIN_SUBJECTS_WITH_PUBLISHED_CLAIMS
+        )
 
+        no_record, no_verified, unverified_identifiers = [], [], {}
+        for claim in published:
+            sources = _linked_sources(claim)
+            if not claim.regulatory_records.exists():
+                no_record.append(claim.slug)
+            if not any(s.verified_on for s in sources):
+                no_verified.append(claim.slug)
+            if claim.slug not in GOLDEN:
+                # Issue 16's rule: every PMID, DOI, NCT, FDA number or letter reference is checked
+                # against a stored public record before its claim is published.
+                missing = [s.key for s in sources if _has_identifier(s) and not s.verified_on]
+                if missing:
+                    unverified_identifiers[claim.slug] = missing
+        assert no_record == []
+        assert set(no_verified) == set(UNVERIFIED_GOLDEN)
+        assert unverified_identifiers == {}
+        assert not Source.objects.filter(verified_on__isnull=False, verified_how="").exists()
 
-def test_drafts_say_why_and_the_catalogue_is_tagged_by_what_claims_address(starter_data, client):
-    drafts = Claim.objects.exclude(draft_reason="")
-    assert drafts.exists()
-    for claim in drafts:
-        assert claim.status == "draft"
-        assert claim.draft_reason.startswith("Kept in draft")
-        assert client.get(claim.get_absolute_url()).status_code == 404
-
-    # Hair-loss is the concern of exactly the subjects whose claims are about hair.
-    hair = re.compile(r"\bhair\b|alopecia", re.IGNORECASE)
-    for subject in Subject.objects.prefetch_related("concerns", "claims"):
-        about_hair = any(hair.search(c.outcome) for c in subject.claims.all())
-        tagged = any(c.slug == "hair-loss" for c in subject.concerns.all())
-        assert about_hair == tagged, subject.slug
-
-    # Microneedling pens and rollers are mechanical devices (audit, section 1, item 51).
-    for slug in (
-        "skinpen-microneedling-improves-acne-scars",
-        "derma-roller-stimulates-collagen-fixes-scars",
+    def test_drafts_say_why_and_the_catalogue_is_tagged_by_what_claims_address(
+        self, starter_catalogue, client
     ):
-        assert Claim.objects.get(slug=slug).route == "mechanical_device"
+        drafts = Claim.objects.exclude(draft_reason="")
+        assert drafts.exists()
+        for claim in drafts:
+            assert claim.status == "draft"
+            assert claim.draft_reason.startswith("Kept in draft")
+            assert client.get(claim.get_absolute_url()).status_code == 404
 
-    # How much it helps and the label facts, where entered, are cited and verified.
-    described = Claim.objects.published().exclude(effect_size="not_known")
-    assert described.count() >= 12
-    assert all(c.effect_size_source.verified_on for c in described)
-    labelled = Claim.objects.published().exclude(label_source__isnull=True)
-    assert labelled.count() >= 21
-    assert all(c.label_source.verified_on for c in labelled)
+        # Hair-loss is the concern of exactly the subjects whose claims are about hair.
+        hair = re.compile(r"\bhair\b|alopecia", re.IGNORECASE)
+        for subject in Subject.objects.prefetch_related("concerns", "claims"):
+            about_hair = any(hair.search(c.outcome) for c in subject.claims.all())
+            tagged = any(c.slug == "hair-loss" for c in subject.concerns.all())
+            assert about_hair == tagged, subject.slug
+
+        # Microneedling pens and rollers are mechanical devices (audit, section 1, item 51).
+        for slug in (
+            "skinpen-microneedling-improves-acne-scars",
+            "derma-roller-stimulates-collagen-fixes-scars",
+        ):
+            assert Claim.objects.get(slug=slug).route == "mechanical_device"
+
+        # How much it helps and the label facts, where entered, are cited and verified.
+        described = Claim.objects.published().exclude(effect_size="not_known")
+        assert described.count() >= 12
+        assert all(c.effect_size_source.verified_on for c in described)
+        labelled = Claim.objects.published().exclude(label_source__isnull=True)
+        assert labelled.count() >= 21
+        assert all(c.label_source.verified_on for c in labelled)

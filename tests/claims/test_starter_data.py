@@ -31,35 +31,6 @@ def _row(rating):
     )
 
 
-def test_stored_ratings_equal_the_golden_rows_except_the_documented_deviations(starter_data):
-    """One load for all 26 rows; a mismatch lists every differing claim."""
-    assert set(GOLDEN) <= set(Claim.objects.published().values_list("slug", flat=True))
-    stored = {
-        claim.slug: _row(claim.current_rating)
-        for claim in Claim.objects.filter(slug__in=GOLDEN).select_related("current_rating")
-    }
-    expected = {
-        slug: STARTER_DEVIATIONS[slug][0] if slug in STARTER_DEVIATIONS else row
-        for slug, row in GOLDEN.items()
-    }
-    wrong = {
-        slug: (stored.get(slug), want)
-        for slug, want in expected.items()
-        if stored.get(slug) != want
-    }
-    assert not wrong, wrong
-    # Every deviation really differs from the golden table (none is stale).
-    assert all(STARTER_DEVIATIONS[s][0] != GOLDEN[s] for s in STARTER_DEVIATIONS)
-
-
-def test_second_load_changes_no_row_and_writes_no_rating(starter_data):
-    before = starter.counts()
-    report = starter.load()
-    assert starter.counts() == before
-    assert report.ratings_written == 0
-    assert report.claims_published == 0
-
-
 def test_command_reports_what_it_loaded(db, capsys):
     call_command("load_starter_data")
     out = capsys.readouterr().out
@@ -80,34 +51,6 @@ def test_if_empty_loads_into_an_empty_database(db, capsys):
     unpublished = Claim.objects.exclude(status="published")
     assert set(unpublished.values_list("status", flat=True)) <= {"draft"}
     assert not unpublished.filter(draft_reason="").exists()
-
-
-@pytest.mark.parametrize(
-    ("options", "edit_kept"),
-    [({"if_empty": True}, True), ({}, False)],
-    ids=["if-empty-keeps-it", "plain-reload-restores-the-file"],
-)
-def test_a_staff_edit_survives_a_second_load_with_if_empty_only(
-    starter_data, reviewer, capsys, options, edit_kept
-):
-    """The release step of every deployment runs the --if-empty load; a plain load refreshes
-    the starter records from the files (make starter-data), staff edits included."""
-    subject = Subject.objects.order_by("pk").first()
-    original = subject.summary
-    services.subject_upsert(by=reviewer, slug=subject.slug, fields={"summary": "Edited by staff."})
-    capsys.readouterr()
-
-    call_command("load_starter_data", **options)
-
-    out = capsys.readouterr().out
-    summary = Subject.objects.get(pk=subject.pk).summary
-    if edit_kept:
-        assert summary == "Edited by staff."
-        assert "Starter data not loaded: the database already holds content" in out
-        assert "claim(s) published" not in out
-    else:
-        assert summary == original
-        assert "claim(s) published" in out
 
 
 @pytest.fixture
@@ -165,3 +108,66 @@ def test_unknown_reference_names_the_record(db, broken_copy):
     with pytest.raises(CommandError, match=r"claims\.yaml record 1 .*no-such-subject-"):
         call_command("load_starter_data", data_dir=str(broken_copy))
     assert Claim.objects.count() == 0
+
+
+@pytest.mark.usefixtures("starter_catalogue")
+class TestOnTheStarterData:
+    """One load of the starter data for these tests; each still runs in its own savepoint."""
+
+    def test_stored_ratings_equal_the_golden_rows_except_the_documented_deviations(
+        self, starter_catalogue
+    ):
+        """One load for all 26 rows; a mismatch lists every differing claim."""
+        assert set(GOLDEN) <= set(Claim.objects.published().values_list("slug", flat=True))
+        stored = {
+            claim.slug: _row(claim.current_rating)
+            for claim in Claim.objects.filter(slug__in=GOLDEN).select_related("current_rating")
+        }
+        expected = {
+            slug: STARTER_DEVIATIONS[slug][0] if slug in STARTER_DEVIATIONS else row
+            for slug, row in GOLDEN.items()
+        }
+        wrong = {
+            slug: (stored.get(slug), want)
+            for slug, want in expected.items()
+            if stored.get(slug) != want
+        }
+        assert not wrong, wrong
+        # Every deviation really differs from the golden table (none is stale).
+        assert all(STARTER_DEVIATIONS[s][0] != GOLDEN[s] for s in STARTER_DEVIATIONS)
+
+    def test_second_load_changes_no_row_and_writes_no_rating(self, starter_catalogue):
+        before = starter.counts()
+        report = starter.load()
+        assert starter.counts() == before
+        assert report.ratings_written == 0
+        assert report.claims_published == 0
+
+    @pytest.mark.parametrize(
+        ("options", "edit_kept"),
+        [({"if_empty": True}, True), ({}, False)],
+        ids=["if-empty-keeps-it", "plain-reload-restores-the-file"],
+    )
+    def test_a_staff_edit_survives_a_second_load_with_if_empty_only(
+        self, starter_catalogue, reviewer, capsys, options, edit_kept
+    ):
+        """The release step of every deployment runs the --if-empty load; a plain load refreshes
+        the starter records from the files (make starter-data), staff edits included."""
+        subject = Subject.objects.order_by("pk").first()
+        original = subject.summary
+        services.subject_upsert(
+            by=reviewer, slug=subject.slug, fields={"summary": "Edited by staff."}
+        )
+        capsys.readouterr()
+
+        call_command("load_starter_data", **options)
+
+        out = capsys.readouterr().out
+        summary = Subject.objects.get(pk=subject.pk).summary
+        if edit_kept:
+            assert summary == "Edited by staff."
+            assert "Starter data not loaded: the database already holds content" in out
+            assert "claim(s) published" not in out
+        else:
+            assert summary == original
+            assert "claim(s) published" in out

@@ -31,48 +31,6 @@ def consumer_text(html):
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", main)).split())
 
 
-def test_every_starter_claim_answers_both_questions_in_plain_words_before_any_number(
-    client, starter_data
-):
-    claims = list(Claim.objects.published().select_related("current_rating").order_by("slug"))
-    assert len(claims) > 20
-    for claim in claims:
-        html = client.get(claim.get_absolute_url()).content.decode()
-        text = consumer_text(html)
-        works = text.index("Does it work?")
-        safe = text.index("Is it safe and legal for this use?")
-        score = text.index(f"{claim.current_rating.score}/100")
-        assert works < safe < score, claim.slug
-        codes = {m.group(0) for m in INTERNAL_CODE.finditer(text)}
-        assert not codes, f"{claim.slug} shows {codes}"
-        # The codes are still there for those who open the disclosure.
-        details = html[html.index('<details class="how-scored">') :]
-        assert "<details open" not in html
-        assert claim.current_rating.r_code in details[: details.index("</details>")]
-
-
-def test_caution_names_its_cause_and_the_safety_answer_names_the_latest_warning(
-    client, starter_data
-):
-    claim = Claim.objects.get(slug="exosome-serums-stimulate-collagen")
-    text = consumer_text(client.get(claim.get_absolute_url()).content.decode())
-    assert "Caution because of safety" in text
-    assert re.search(r"\d+ official safety warnings apply\. The latest: FDA warning letter", text)
-    hydroquinone = Claim.objects.get(slug="otc-hydroquinone-fades-dark-spots")
-    text = consumer_text(client.get(hydroquinone.get_absolute_url()).content.decode())
-    # Harm dominates, and the law is named too: the verdict is not "it doesn't work".
-    assert "Caution because of safety" in text and "lacks an approval it needs" in text
-    assert "Does it work? May work" in text
-
-
-def test_effect_size_is_given_in_words_under_does_it_work(client, starter_data):
-    claim = Claim.objects.exclude(effect_size="not_known").published().order_by("slug").first()
-    html = client.get(claim.get_absolute_url()).content.decode()
-    answer = html[html.index('id="does-it-work"') : html.index('id="safe-and-legal"')]
-    assert claim.get_effect_size_display().lower() in answer
-    assert unescape(html).count(claim.effect_size_text) == 1
-
-
 def test_safety_warnings_are_summarised_once_and_listed_in_full_only_on_demand(client, site):
     claim = site["claims"][0]
     html = client.get(claim.get_absolute_url()).content.decode()
@@ -84,18 +42,6 @@ def test_safety_warnings_are_summarised_once_and_listed_in_full_only_on_demand(c
     details = details[: details.index("</details>")]
     assert "Safety warning applies:" not in details
     assert "1 matching official warning, listed under Safety warnings above." in details
-
-
-def test_several_warnings_are_counted_and_the_full_list_sits_in_a_closed_disclosure(
-    client, starter_data
-):
-    claim = Claim.objects.get(slug="exosome-serums-stimulate-collagen")
-    html = client.get(claim.get_absolute_url()).content.decode()
-    count = len(claim.current_rating.safety_signals)
-    assert count > 1
-    assert f"{count} official warnings apply to this use, the latest from" in html
-    assert f'<details class="all-signals">\n      <summary>All {count} warnings</summary>' in html
-    assert html.count("Safety warning applies:") == 0
 
 
 def test_curation_notes_never_reach_the_public_page(client, site):
@@ -170,3 +116,62 @@ def test_subject_page_shows_trade_names_and_never_its_search_aliases(client, sit
     text = consumer_text(client.get("/subjects/exosome-serums/").content.decode())
     assert "Also sold as: ExoGlow" in text
     assert "extracellular vesicles" not in text and "Also called" not in text
+
+
+@pytest.mark.usefixtures("starter_catalogue")
+class TestOnTheStarterData:
+    """One load of the starter data for these tests; each still runs in its own savepoint."""
+
+    def test_every_starter_claim_answers_both_questions_in_plain_words_before_any_number(
+        self, client, starter_catalogue
+    ):
+        claims = list(Claim.objects.published().select_related("current_rating").order_by("slug"))
+        assert len(claims) > 20
+        for claim in claims:
+            html = client.get(claim.get_absolute_url()).content.decode()
+            text = consumer_text(html)
+            works = text.index("Does it work?")
+            safe = text.index("Is it safe and legal for this use?")
+            score = text.index(f"{claim.current_rating.score}/100")
+            assert works < safe < score, claim.slug
+            codes = {m.group(0) for m in INTERNAL_CODE.finditer(text)}
+            assert not codes, f"{claim.slug} shows {codes}"
+            # The codes are still there for those who open the disclosure.
+            details = html[html.index('<details class="how-scored">') :]
+            assert "<details open" not in html
+            assert claim.current_rating.r_code in details[: details.index("</details>")]
+
+    def test_caution_names_its_cause_and_the_safety_answer_names_the_latest_warning(
+        self, client, starter_catalogue
+    ):
+        claim = Claim.objects.get(slug="exosome-serums-stimulate-collagen")
+        text = consumer_text(client.get(claim.get_absolute_url()).content.decode())
+        assert "Caution because of safety" in text
+        assert re.search(
+            r"\d+ official safety warnings apply\. The latest: FDA warning letter", text
+        )
+        hydroquinone = Claim.objects.get(slug="otc-hydroquinone-fades-dark-spots")
+        text = consumer_text(client.get(hydroquinone.get_absolute_url()).content.decode())
+        # Harm dominates, and the law is named too: the verdict is not "it doesn't work".
+        assert "Caution because of safety" in text and "lacks an approval it needs" in text
+        assert "Does it work? May work" in text
+
+    def test_effect_size_is_given_in_words_under_does_it_work(self, client, starter_catalogue):
+        claim = Claim.objects.exclude(effect_size="not_known").published().order_by("slug").first()
+        html = client.get(claim.get_absolute_url()).content.decode()
+        answer = html[html.index('id="does-it-work"') : html.index('id="safe-and-legal"')]
+        assert claim.get_effect_size_display().lower() in answer
+        assert unescape(html).count(claim.effect_size_text) == 1
+
+    def test_several_warnings_are_counted_and_the_full_list_sits_in_a_closed_disclosure(
+        self, client, starter_catalogue
+    ):
+        claim = Claim.objects.get(slug="exosome-serums-stimulate-collagen")
+        html = client.get(claim.get_absolute_url()).content.decode()
+        count = len(claim.current_rating.safety_signals)
+        assert count > 1
+        assert f"{count} official warnings apply to this use, the latest from" in html
+        assert (
+            f'<details class="all-signals">\n      <summary>All {count} warnings</summary>' in html
+        )
+        assert html.count("Safety warning applies:") == 0
