@@ -123,5 +123,5 @@ class TestOnTheStarterData:
         assert described.count() >= 12
         assert all(c.effect_size_source.verified_on for c in described)
         labelled = Claim.objects.published().exclude(label_source__isnull=True)
-        assert labelled.count() >= 39
+        assert labelled.count() >= 40
         assert all(c.label_source.verified_on for c in labelled)
