@@ -6,7 +6,7 @@ latest state again, so the tests after these see the usual schema."""
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,3 +148,89 @@ def test_0012_repairs_claims_that_the_first_0007_gave_one_shared_rating(back_to_
         for c in after.get_model("claims", "Claim").objects.all()
     }
     assert shown == {"a": ("well_supported", 88), "b": ("unproven", 30)}
+
+
+def test_0002_keeps_existing_ratings_and_refuses_to_change_them_from_then_on(back_to_latest):
+    """The immutability trigger arrives on a table that already has ratings: they stay as
+    they were, and from then on no UPDATE reaches them, raw SQL included."""
+    before = migrate(("claims", "0001_initial"))
+    subject = before.get_model("claims", "Subject").objects.create(
+        kind="ingredient_class", name="Retinol", slug="retinol", source_origin="synthetic"
+    )
+    claim = _claim(before, subject, "older")
+    rating = _rating(before, claim, "some_evidence", 61)
+    # Before 0002 nothing stopped an edit (which is why the trigger was added).
+    before.get_model("claims", "Rating").objects.filter(pk=rating.pk).update(score=62)
+
+    after = migrate(("claims", "0002_rating_immutable_trigger"))
+    Rating = after.get_model("claims", "Rating")
+    assert list(Rating.objects.values_list("pk", "verdict", "score")) == [
+        (rating.pk, "some_evidence", 62)
+    ]
+    with pytest.raises(DatabaseError, match="immutable"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE claims_rating SET score = 99 WHERE id = %s", [rating.pk])
+    assert Rating.objects.get(pk=rating.pk).score == 62
+    # Deleting (the claim's cascade in tests and data fixes) is still allowed.
+    Rating.objects.filter(pk=rating.pk).delete()
+    assert not Rating.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="stored search documents are PostgreSQL's; on SQLite 0008 does nothing",
+)
+def test_0008_gives_existing_rows_their_stored_search_documents(back_to_latest):
+    """The generated columns are added to tables that already hold subjects, claims and
+    articles: PostgreSQL computes each existing row's document, so search finds rows written
+    before the migration, and 0004's expression indexes make way for the column's."""
+    before = migrate(
+        ("claims", "0007_claim_shown_verdict"), ("articles", "0004_article_workflow_fields")
+    )
+    subject = before.get_model("claims", "Subject").objects.create(
+        kind="ingredient_class",
+        name="Bakuchiol",
+        slug="bakuchiol",
+        source_origin="plant",
+        summary="A plant extract sold as a gentle retinol alternative.",
+    )
+    _claim(before, subject, "smooths", conclusion_summary="Small trials on wrinkles.")
+    reviewer = before.get_model("claims", "ReviewerProfile").objects.create(
+        name="Dr Ada", slug="dr-ada", credentials="MD"
+    )
+    before.get_model("articles", "Article").objects.create(
+        slug="plant-retinol",
+        title="Is bakuchiol a plant retinol?",
+        summary="What the trials compared.",
+        body="Body.",
+        reviewer=reviewer,
+    )
+
+    migrate(("claims", "0008_search_documents"))
+    found = {}
+    with connection.cursor() as cursor:
+        for table, word in [
+            ("claims_subject", "bakuchiol"),
+            ("claims_claim", "wrinkles"),
+            ("articles_article", "bakuchiol"),
+        ]:
+            cursor.execute(
+                f"SELECT slug FROM {table} WHERE search_doc @@ plainto_tsquery('english', %s)",  # noqa: S608 (our table names)
+                [word],
+            )
+            found[table] = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%search_doc"])
+        new_indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%search_gin"])
+        old_indexes = {row[0] for row in cursor.fetchall()}
+    assert found == {
+        "claims_subject": ["bakuchiol"],
+        "claims_claim": ["smooths"],
+        "articles_article": ["plant-retinol"],
+    }
+    assert new_indexes == {
+        "claims_subject_search_doc",
+        "claims_claim_search_doc",
+        "articles_article_search_doc",
+    }
+    assert old_indexes == set()
