@@ -69,3 +69,41 @@ def test_two_submissions_at_once_submit_once(system_user):
     )
     assert _outcome(results) == (1, 1)
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_two_overrides_at_once_chain_in_the_history(published):
+    """Both reviewers' overrides stand, one after the other; the second's history row starts
+    from the first's verdict, not from the verdict both saw before either wrote."""
+    by = services.system_user()
+    computed = published.current_rating.verdict
+    verdicts = [v for v in ("caution", "not_supported") if v != computed]
+    first, second = Claim.objects.get(pk=published.pk), Claim.objects.get(pk=published.pk)
+    results = race(
+        "claims_claim",
+        published.pk,
+        lambda: services.claim_override(claim=first, by=by, verdict=verdicts[0], reason="A."),
+        lambda: services.claim_override(claim=second, by=by, verdict=verdicts[1], reason="B."),
+    )
+    assert _outcome(results) == (2, 0)
+    rows = list(
+        VerdictChange.objects.filter(claim=published)
+        .exclude(kind="published")
+        .order_by("id")
+        .values_list("old_verdict", "new_verdict")
+    )
+    assert len(rows) == 2
+    assert rows[0][0] == computed
+    assert rows[1][0] == rows[0][1]  # the second starts where the first ended
+    assert Claim.objects.get(pk=published.pk).override_verdict == rows[1][1]
+
+
+def test_two_override_removals_at_once_remove_once(published):
+    by = services.system_user()
+    verdict = "caution" if published.current_rating.verdict != "caution" else "not_supported"
+    services.claim_override(claim=published, by=by, verdict=verdict, reason="An FDA warning.")
+    before = VerdictChange.objects.filter(claim=published).count()
+    results = _twice(
+        published, lambda c: services.claim_override(claim=c, by=by, verdict="", reason="Lifted.")
+    )
+    assert _outcome(results) == (1, 1)
+    assert VerdictChange.objects.filter(claim=published).count() == before + 1
