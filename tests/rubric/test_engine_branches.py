@@ -1387,3 +1387,73 @@ def test_imprecision_says_plainly_when_sizes_are_not_reported():
     assert "only 40 participants" in sentence and "Some studies do not report" in sentence
     known = rate(claim(study(participants=50)))
     assert factor(known, "E_D4_IMPRECISION").sentence.startswith("Imprecision: only 50")
+
+
+# ---------------------------------------------------------------------------------------------
+# Survivors of mutation testing (bench/mutation.py, target rubric-engine): each test below
+# fails with the mutant it names, which every other rubric test let through.
+
+
+def test_a_bare_majority_of_participants_governs_even_with_three_directions():
+    """3 of 5 participants support: more than half, so the direction is supports (counting
+    each direction from 1 instead of 0 would make it mixed)."""
+    rating = rate(
+        claim(
+            study("PMID:1", participants=3, direction=Direction.SUPPORTS),
+            study("PMID:2", participants=1, direction=Direction.NO_EFFECT),
+            study("PMID:3", participants=1, direction=Direction.CONTRADICTS),
+        )
+    )
+    assert rating.e_direction == Direction.SUPPORTS
+
+
+def test_inconsistency_adds_to_the_risk_of_bias_downgrade():
+    """HIGH, less 1 for serious risk of bias, less 1 for inconsistency: LOW, not MODERATE."""
+    rating = rate(claim(study(risk_of_bias=RiskOfBias.SERIOUS, inconsistency=True)))
+    assert codes(rating)[:4] == [
+        "R_R4",
+        "E_START_HIGH",
+        "E_DIRECTION_SUPPORTS",
+        "E_D1_RISK_OF_BIAS",
+    ]
+    assert rating.e_level == Level.LOW
+
+
+@pytest.mark.parametrize("effect", [6000, 3000])  # very large (+2) and large (+1)
+def test_a_dose_response_adds_to_the_effect_size_upgrade(effect):
+    """Cohort studies start LOW; a large effect and a dose-response gradient both raise it."""
+    body = study(
+        design=Design.COHORT_CASE_CONTROL,
+        participants=2000,
+        relative_effect_milli=effect,
+        dose_response=True,
+    )
+    rating = rate(claim(body))
+    assert "E_UP_DOSE_RESPONSE" in codes(rating)
+    assert rating.e_level == Level.HIGH  # LOW + 2 + 1 (capped at HIGH), or LOW + 1 + 1
+
+
+def test_an_invalid_value_is_named_with_the_values_allowed():
+    with pytest.raises(RubricInputError) as error:
+        rate(claim(study(), route="by_magic"))
+    message = str(error.value)
+    assert "'by_magic' is not one of" in message
+    assert "'topical_intact'" in message and "'injection'" in message
+
+
+def test_an_invalid_study_direction_says_what_a_study_can_report():
+    with pytest.raises(RubricInputError) as error:
+        rate(claim(study(direction=Direction.NONE)))
+    assert str(error.value) == (
+        "PMID:1: direction or restricted_direction: 'none' is not a direction a study can report"
+    )
+
+
+def test_inputs_with_non_ascii_text_are_stored_as_ascii_json():
+    """A signal titled in French: the stored inputs escape it, so their hash is over ASCII."""
+    signal = SignalInput("ansm", "Avertissement de l’ANSM — exosomes", active=False)
+    rating = rate(claim(study(), signals=(signal,)))
+    assert rating.inputs_json.isascii()
+    assert "\\u2019" in rating.inputs_json and "\\u2014" in rating.inputs_json
+    assert json.loads(rating.inputs_json)["signals"][0]["title"] == signal.title
+    assert rating.inputs_sha256 == hashlib.sha256(rating.inputs_json.encode()).hexdigest()
