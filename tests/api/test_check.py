@@ -154,6 +154,13 @@ def test_text_that_is_not_a_json_string_is_a_400_not_an_empty_all_clear(api, tex
     }
 
 
+def test_null_text_is_a_400_naming_the_field_not_the_text_none(api):
+    response = api.post(URL, {"text": None}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"text": ["This field may not be null."]}
+    assert api.post(URL, {"text": "None"}, format="json").status_code == 200  # the same, valid
+
+
 def test_a_missing_or_unknown_field_is_a_400(api):
     assert api.post(URL, {}, format="json").status_code == 400
     response = api.post(URL, {"text": "Retinol works.", "verdict": "x"}, format="json")

@@ -297,6 +297,40 @@ def test_a_check_request_field_of_the_wrong_json_type_is_a_400_naming_it(api, bo
     assert not CheckRequest.objects.exists()
 
 
+VALID_CHECK_REQUEST = {
+    "claim_text": "Snail slime cures acne",
+    "seen_at": "https://shop.example/snail",
+    "details": "On the jar.",
+}
+
+
+@pytest.mark.parametrize("field", list(VALID_CHECK_REQUEST))
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "Send this as a JSON string, not a number."),
+        (True, "Send this as a JSON string, not true or false."),
+        (["a"], "Send this as a JSON string, not an array."),
+        ({"a": "b"}, "Send this as a JSON string, not an object."),
+        (None, "This field may not be null."),
+    ],
+)
+def test_every_check_request_field_refuses_each_other_json_type(api, field, value, message):
+    """Every string field of the body, with every JSON type that is not a string: a 400
+    naming that field and nothing filed; the same body with the field valid is filed."""
+    from claimcheck.claims.models import CheckRequest
+
+    response = api.post(
+        "/api/v1/check-requests/", {**VALID_CHECK_REQUEST, field: value}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {field: [message]}
+    assert not CheckRequest.objects.exists()
+    response = api.post("/api/v1/check-requests/", VALID_CHECK_REQUEST, format="json")
+    assert response.status_code == 201
+    assert CheckRequest.objects.get().details == "On the jar."
+
+
 def test_numbers_are_not_taken_for_text_in_a_draft(write_key):
     client = key_client(write_key)
     body = claim_body(SubjectFactory(), slug=0, outcome=7.5, claimant=False)
