@@ -315,7 +315,8 @@ SPECTACULAR_SETTINGS = {
         "`Authorization: Bearer <key>` or `Authorization: Api-Key <key>` (the same key); any "
         "other scheme, or a key that is not valid, is a 401. Reads, the copy check and check "
         "requests answer any origin (CORS, without cookies); other writes are same-origin. "
-        "Bodies are JSON (`Content-Type: application/json`). Errors always have the shape "
+        "Bodies are JSON (`Content-Type: application/json`); the copy check and check requests "
+        "also read JSON sent as `text/plain`. Errors always have the shape "
         '`{"error": {"code", "message", "fields"}}`. See the README for limits, pagination, '
         "caching and examples."
     ),
@@ -327,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "claimcheck.api.schema.contact_page",
+        "claimcheck.api.schema.plain_text_bodies",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

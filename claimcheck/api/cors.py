@@ -2,7 +2,8 @@
 
 Reads answer any origin, without cookies (settings: CORS_*). The two open POSTs, the copy
 checker and check requests, are meant to be called from a web page or a browser extension,
-so their preflight also allows POST and a JSON `Content-Type`. They take no cookies from
+so their preflight also allows POST and a JSON `Content-Type` (and they read a text/plain
+body as JSON, which a browser sends without a preflight). They take no cookies from
 another origin (credentials are never allowed) and are limited per address and per key like
 any other call. Every other write stays same-origin: its preflight offers only the safe
 methods, so a browser never sends it.

@@ -75,7 +75,8 @@ MESSAGES = {
 
 
 def unsupported_media_type(sent):
-    """What to send instead: a browser's fetch() with a string body sends text/plain."""
+    """What to send instead (curl -d sends a form's type; text/plain is read as JSON only by
+    the copy check and check requests)."""
     sent = sent.split(";")[0].strip()
     said = f'"{sent}"' if sent else "none"
     return (

@@ -1,4 +1,5 @@
-"""JSON bodies, refused (400) when they carry what no field can store."""
+"""JSON bodies, refused (400) when they carry what no field can store; and, for the two open
+POSTs, JSON sent as text/plain."""
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -30,10 +31,34 @@ class StrictJSONParser(JSONParser):
     characters and no lone surrogates in any string (PostgreSQL cannot store either), and
     bounded nesting."""
 
+    not_json = None  # what to say of a body that is not JSON (None: DRF's decoder message)
+
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:  # the decoder recursed past Python's limit
             raise ParseError("The JSON body is nested too deeply.") from error
+        except ParseError as error:  # DRF's parser raises it only when the body is not JSON
+            if self.not_json is None:
+                raise
+            raise ParseError(self.not_json) from error
         _check(data)
         return data
+
+
+NOT_JSON_TEXT = (
+    "A text/plain body is read as JSON, and this one is not JSON: send a JSON object such as "
+    '{"text": "..."}, preferably with "Content-Type: application/json".'
+)
+
+
+class PlainTextJSONParser(StrictJSONParser):
+    """A text/plain body holding JSON, read as JSON. fetch() with a string body sends
+    text/plain, and a cross-origin POST of that type is a CORS "simple" request (no
+    preflight), so a web page or extension can call the copy checker and check requests
+    without setting a type. Only those two operations take it (views: OPEN_POST_PARSERS);
+    other writes stay application/json. Text that is not JSON is a 400 that says to send
+    JSON; the checks on JSON strings are the same as for application/json."""
+
+    media_type = "text/plain"
+    not_json = NOT_JSON_TEXT

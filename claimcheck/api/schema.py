@@ -98,6 +98,25 @@ def contact_page(result, generator, request, public):
     return result
 
 
+PLAIN_TEXT_BODY = {
+    "type": "string",
+    "description": "The same JSON object as the application/json body, sent as text: what "
+    "fetch() sends with a string body, and what a browser sends cross-origin without a "
+    "preflight. Text that is not JSON is a 400.",
+}
+
+
+def plain_text_bodies(result, generator, request, public):
+    """A text/plain request body (the copy check and check requests) is text holding the JSON
+    object, so it is described as a string; the object is described under application/json."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "text/plain" in content:
+                content["text/plain"] = {"schema": PLAIN_TEXT_BODY}
+    return result
+
+
 def _error(description, code, message, fields=None):
     return OpenApiResponse(
         docs.ErrorResponse,
@@ -111,6 +130,12 @@ BAD_REQUEST = _error(
     "invalid",
     "The request has invalid values; see fields.",
     {"verdict": ["Select a valid choice. maybe is not one of the available choices."]},
+)
+OPEN_BAD_REQUEST = _error(
+    "A body field is invalid (`fields` names it), or a text/plain body is not JSON.",
+    "invalid",
+    "The request has invalid values; see fields.",
+    {"claim_text": ["Send this as a JSON string, not a number."]},
 )
 UNAUTHORIZED = _error(
     "The API key is not valid or was revoked (or a write was sent without credentials).",
@@ -186,6 +211,12 @@ THROTTLED = _error(
     "Over the rate limit; Retry-After says when to retry.",
     "throttled",
     "Too many requests: retry in 42 seconds.",
+)
+# The copy check and check requests also read text/plain (as JSON): only other types are a 415.
+UNSUPPORTED_OPEN = _error(
+    "The body is neither application/json nor text/plain holding JSON.",
+    "unsupported_media_type",
+    unsupported_media_type("application/x-www-form-urlencoded"),
 )
 NOT_ACCEPTABLE = _error(
     "The Accept header allows no JSON (no Accept, or */*, is JSON).",

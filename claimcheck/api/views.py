@@ -25,6 +25,7 @@ from . import representations as rep
 from . import serializers as inputs
 from .errors import Conflict
 from .pagination import Page, page_params, paginate, paginate_by_cursor
+from .parsers import PlainTextJSONParser, StrictJSONParser
 from .permissions import PublicCreate, PublicRead, Writer, is_staff_session, may_see_unpublished
 from .throttling import (
     CheckRequestThrottle,
@@ -1028,9 +1029,16 @@ class SearchView(ApiView):
         return Response(page.envelope(hits, query=results.query, reading=reading))
 
 
+# The two open POSTs also read JSON sent as text/plain (a web page's fetch() with a string
+# body, which a browser sends cross-origin without a preflight); other writes take only
+# application/json.
+OPEN_POST_PARSERS = [StrictJSONParser, PlainTextJSONParser]
+
+
 class CheckRequestCreate(ApiView):
     schema_tags = ["check requests"]
     permission_classes = [PublicCreate]
+    parser_classes = OPEN_POST_PARSERS
     throttle_classes = [ClientRateThrottle, CheckRequestThrottle]
 
     @extend_schema(
@@ -1054,11 +1062,11 @@ class CheckRequestCreate(ApiView):
                     )
                 ],
             ),
-            400: schema.BAD_REQUEST,
+            400: schema.OPEN_BAD_REQUEST,
             401: schema.UNAUTHORIZED,
             406: schema.NOT_ACCEPTABLE,
             413: schema.PAYLOAD_TOO_LARGE,
-            415: schema.UNSUPPORTED,
+            415: schema.UNSUPPORTED_OPEN,
             429: schema.THROTTLED,
         },
         parameters=schema.RATE_LIMIT_HEADERS,
@@ -1131,6 +1139,7 @@ class CopyCheck(ApiView):
 
     schema_tags = ["copy check"]
     permission_classes = [PublicCreate]
+    parser_classes = OPEN_POST_PARSERS
     throttle_classes = [ClientRateThrottle, CopyCheckThrottle]
 
     @extend_schema(
@@ -1163,7 +1172,8 @@ class CopyCheck(ApiView):
             ),
             400: schema.OpenApiResponse(
                 docs.ErrorResponse,
-                description="The text is missing or empty.",
+                description="The text is missing, empty or not a string, or a text/plain body is "
+                "not JSON.",
                 examples=[
                     schema.OpenApiExample(
                         "invalid",
@@ -1187,7 +1197,7 @@ class CopyCheck(ApiView):
                     )
                 ],
             ),
-            415: schema.UNSUPPORTED,
+            415: schema.UNSUPPORTED_OPEN,
             429: schema.THROTTLED,
         },
         parameters=schema.RATE_LIMIT_HEADERS,
