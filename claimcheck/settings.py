@@ -384,5 +384,6 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClaimCheck <noreply@localhost>")
-# The site's public origin, for links in e-mails (default: https:// and the first allowed host).
+# The site's public origin, for links in e-mails (default: https:// and the first allowed host)
+# and as the authority of the Atom entries' tag URIs (default: the host asked for).
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")

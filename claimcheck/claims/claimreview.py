@@ -5,7 +5,10 @@ Shared by the claim page (JSON-LD) and the API, so both describe a review the sa
 
 from claimcheck.rubric import tables
 
+from .models import Claim
+
 ORGANISATION = {"@type": "Organization", "name": "ClaimCheck"}
+GENERIC_CLAIMANT = Claim._meta.get_field("claimant").default  # "Marketing in general"
 
 
 def _short(text, limit=75):
@@ -18,10 +21,11 @@ def claim_review(*, claim, rating, base_url):
     verdict = tables.Verdict(claim.override_verdict or rating.verdict)
     label = tables.VERDICT_LABELS[verdict]
     item = {"@type": "Claim", "name": claim.text}
-    # A generic claimant ("Marketing in general") names no one: schema.org's author is left
-    # out rather than filled with a category.
-    if claim.claimant and claim.claimant != "Marketing in general":
-        item["author"] = {"@type": "Organization", "name": claim.claimant}
+    # A generic claimant ("Marketing in general", the default, however it is typed) names no
+    # one: schema.org's author is left out rather than filled with a category.
+    claimant = " ".join(claim.claimant.split())
+    if claimant and claimant.casefold() != GENERIC_CLAIMANT.casefold():
+        item["author"] = {"@type": "Organization", "name": claimant}
     appearances = [_work(a) for a in getattr(claim, "appearance_list", [])]
     if appearances:
         item["appearance"] = appearances

@@ -1,12 +1,22 @@
 """Atom feed of new and changed verdicts, and the sitemap."""
 
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claimcheck.claims import selectors
 from claimcheck.rubric import tables
+
+
+class FeedSite(NamedTuple):
+    authority: str
+    about: str
 
 
 class VerdictFeed(Feed):
@@ -19,18 +29,26 @@ class VerdictFeed(Feed):
     author_name = "ClaimCheck"
 
     def get_object(self, request, *args, **kwargs):
-        return request.get_host().split(":")[0]  # the tag URIs' authority
+        """What the feed needs of the request: the tag URIs' authority, the site's own host
+        (SITE_URL, else the host asked for), so an entry keeps its id whichever of the
+        install's addresses a reader uses; and the about page as an absolute IRI (Django
+        leaves an author's link as given)."""
+        origin = urlsplit(settings.SITE_URL).hostname if settings.SITE_URL else None
+        return FeedSite(
+            authority=origin or split_domain_port(request.get_host())[0],
+            about=request.build_absolute_uri(reverse("web:about")),
+        )
 
     def link(self):
         return reverse("web:home")
 
-    def author_link(self):
-        return reverse("web:about")
+    def author_link(self, site):
+        return site.about
 
-    def items(self, authority):
+    def items(self, site):
         changes = selectors.feed_changes()
         for change in changes:
-            change.tag_authority = authority
+            change.tag_authority = site.authority
         return changes
 
     def item_title(self, change):

@@ -307,6 +307,87 @@ def test_feed_is_valid_atom_with_tag_uri_ids_and_an_author(client, site):
         assert not summary.startswith("Published. Published"), summary
 
 
+def claim_review_on_page(client, claim):
+    from claimcheck import freshness
+
+    cache.clear()  # tests never commit, so the content version does not move on its own
+    freshness.local.clear()
+    body = client.get(claim.get_absolute_url()).content.decode()
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    return json.loads(block)
+
+
+def test_claim_review_on_the_page_says_when_it_was_published_and_last_changed(client, site):
+    import datetime
+
+    claim = site["claims"][0]
+    review = claim_review_on_page(client, claim)
+    today = claim.published_at.date().isoformat()
+    assert (review["datePublished"], review["dateModified"]) == (today, today)
+    # Published on an earlier day, rated and edited today: the two differ.
+    published = claim.published_at - datetime.timedelta(days=40)
+    Claim.objects.filter(pk=claim.pk).update(published_at=published)
+    review = claim_review_on_page(client, claim)
+    assert review["datePublished"] == published.date().isoformat()
+    assert review["dateModified"] == today  # its rating and last edit
+    assert review["dateModified"] > review["datePublished"]
+
+
+@pytest.mark.parametrize(
+    ("claimant", "author"),
+    [
+        ("Marketing in general", None),
+        ("  marketing in  GENERAL ", None),  # the default, however it was typed
+        ("Allergan", {"@type": "Organization", "name": "Allergan"}),
+    ],
+)
+def test_claim_review_names_a_named_claimant_and_invents_no_author_for_a_generic_one(
+    client, site, system_user, claimant, author
+):
+    claim = site["claims"][0]
+    services.claim_upsert(by=system_user, slug=claim.slug, fields={"claimant": claimant})
+    item = claim_review_on_page(client, claim)["itemReviewed"]
+    assert item["name"] == claim.text
+    assert item.get("author") == author
+
+
+def feed_entries(client, **headers):
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring(client.get("/feeds/verdicts.atom", **headers).content)  # noqa: S314
+    ids = [entry.find(f"{atom}id").text for entry in feed.findall(f"{atom}entry")]
+    return feed.find(f"{atom}author/{atom}uri").text, ids
+
+
+def test_feed_entry_ids_are_the_sites_own_tag_uris_whichever_host_is_asked(
+    client, site, settings, system_user
+):
+    """An entry's id never changes: not with the address a reader uses (SITE_URL names the
+    site), nor when newer entries arrive; the author's uri is absolute."""
+    from .conftest import add_new_trial
+
+    about, ids = feed_entries(client)
+    assert about == "http://testserver/about/"
+    assert all(value.startswith("tag:testserver,") for value in ids)
+    settings.SITE_URL = "https://claimcheck.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "www.claimcheck.example.org"]
+    cache.clear()
+    _, as_site = feed_entries(client)
+    cache.clear()
+    about, via_www = feed_entries(client, HTTP_HOST="www.claimcheck.example.org:8443")
+    assert about == "http://www.claimcheck.example.org:8443/about/"
+    assert (
+        as_site
+        == via_www
+        == [value.replace("tag:testserver,", "tag:claimcheck.example.org,") for value in ids]
+    )
+    add_new_trial(site["claims"][0], system_user)
+    cache.clear()
+    _, later = feed_entries(client)
+    assert len(later) == len(as_site) + 1 and later[1:] == as_site  # the new one first
+
+
 def test_sitemap_lists_published_claims_subjects_and_concerns(client, site):
     body = client.get("/sitemap.xml").content.decode()
     assert "/claims/exosome-claim-0/" in body and "/subjects/exosome-serums/" in body
