@@ -234,3 +234,47 @@ def test_0008_gives_existing_rows_their_stored_search_documents(back_to_latest):
         "articles_article_search_doc",
     }
     assert old_indexes == set()
+
+
+def test_accounts_0002_gives_existing_staff_groups_exactly_their_roles(back_to_latest):
+    """The roles arrive on a database that already has staff and groups: an Editor group made
+    by hand gets exactly the listed permissions, a Reviewer group is created, a group of the
+    site's own and the staff's memberships are left alone."""
+    from claimcheck.claims import roles
+
+    before = migrate(
+        ("accounts", "0001_initial"),
+        ("claims", "0005_workflow_permissions"),
+        ("articles", "0003_article_permissions"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    )
+    Group = before.get_model("auth", "Group")
+    Permission = before.get_model("auth", "Permission")
+    User = before.get_model("auth", "User")
+    # Permissions exist only after a migrate command's post_migrate: make the ones used here.
+    content_type = before.get_model("contenttypes", "ContentType").objects.get_or_create(
+        app_label="claims", model="claim"
+    )[0]
+    delete_claim = Permission.objects.get_or_create(
+        content_type=content_type, codename="delete_claim", defaults={"name": "Can delete claim"}
+    )[0]
+    editor = Group.objects.create(name=roles.EDITOR)
+    editor.permissions.add(delete_claim)  # more than an editor may do
+    press = Group.objects.create(name="Press office")
+    press.permissions.add(delete_claim)
+    user = User.objects.create(username="curator", is_staff=True)
+    user.groups.add(editor, press)
+
+    after = migrate(("accounts", "0002_staff_roles"))
+    groups = {
+        g.name: {(p.content_type.app_label, p.codename) for p in g.permissions.all()}
+        for g in after.get_model("auth", "Group").objects.prefetch_related(
+            "permissions__content_type"
+        )
+    }
+    assert groups[roles.EDITOR] == set(roles.GROUPS[roles.EDITOR])
+    assert groups[roles.REVIEWER] == set(roles.GROUPS[roles.REVIEWER])
+    assert groups["Press office"] == {("claims", "delete_claim")}
+    member_of = after.get_model("auth", "User").objects.get(username="curator").groups
+    assert set(member_of.values_list("name", flat=True)) == {roles.EDITOR, "Press office"}
