@@ -367,6 +367,29 @@ def test_negative_numbers_are_numbers_in_the_csv_not_escaped_text(published, tmp
     assert opendata._cell(-2) == "-2" and opendata._cell("-2") == "'-2"
 
 
+def test_list_and_object_cells_are_utf8_json_with_sorted_keys(published, tmp_path, system_user):
+    """A list cell keeps its accented words as they are (not \\u escapes, which a spreadsheet
+    shows as such), and an object's keys come in one order whatever order the database kept
+    them in (PostgreSQL's jsonb reorders them)."""
+    services.subject_upsert(
+        by=system_user,
+        slug=published["subject"].slug,
+        fields={"aliases": ["crème anti-âge", "ácido hialurónico"]},
+    )
+    opendata.write_folder(tmp_path)
+    with open(tmp_path / "subjects.csv", newline="", encoding="utf-8") as handle:
+        aliases = {row["slug"]: row["aliases"] for row in csv.DictReader(handle)}
+    assert aliases["retinol"] == '["crème anti-âge", "ácido hialurónico"]'
+    with open(tmp_path / "claims.csv", newline="", encoding="utf-8") as handle:
+        cells = [row["factors"] for row in csv.DictReader(handle)]
+    key_orders = [
+        keys
+        for cell in cells
+        for keys in json.loads(cell, object_pairs_hook=lambda pairs: [k for k, _ in pairs])
+    ]
+    assert len(key_orders) > 5 and all(keys == sorted(keys) for keys in key_orders)
+
+
 # ---------------------------------------------------------------------------------------------
 # Import
 
