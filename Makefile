@@ -22,7 +22,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-postgres lint format migrate starter-data check-deploy clean \
-	browser-deps
+	browser-deps mutation
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ browser-deps: install ## Install what the browser tests need: Chromium, Java, ax
 		npm install --prefix $(NODE_CACHE) --ignore-scripts --no-save --no-audit --no-fund \
 			--loglevel=error axe-core@$(AXE_CORE_VERSION) vnu-jar@$(VNU_JAR_VERSION) >/dev/null && \
 		touch $(NODE_STAMP); }
+
+mutation: install ## Mutation testing (mutmut) of the rules that matter; MUTATION_ARGS="--target NAME" or "--changed-since REF"
+	$(TEST_ENV) $(BIN)/python bench/mutation.py $(MUTATION_ARGS)
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
