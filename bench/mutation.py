@@ -12,8 +12,8 @@ so its results are kept between runs and a re-run tests again only the functions
 It prints, per target: mutants, killed, survived, without a test, timed out, and the share
 killed (equivalent mutants, listed below with the reason, left out of the count), then the
 survivors by function. It exits 1 when a target falls below its floor. The floor is what the
-target reaches today, so a change that lets more mutants live fails; issue 23's target is 90%
-for each, and bench/README.md has the table.
+target reaches today, so a change that lets more mutants live fails (a target not yet worked
+up to the goal keeps 0); issue 23's goal is 90% for each, and bench/README.md has the table.
 """
 
 import argparse
@@ -40,7 +40,7 @@ TARGETS = {
         "files": ["claimcheck/rubric/engine.py"],
         "functions": None,
         "tests": ["tests/rubric"],
-        "floor": 0.0,
+        "floor": 0.98,
     },
     "copycheck-rules": {
         "files": [
@@ -63,13 +63,17 @@ TARGETS = {
             "claimcheck.claims.opendata.x_to_csv__mutmut_*",
         ],
         "tests": ["tests/claims/test_opendata.py"],
-        "floor": 0.0,
+        "floor": 0.95,
     },
     "claims-roles": {
         "files": ["claimcheck/claims/roles.py"],
         "functions": None,
-        "tests": ["tests/claims/test_role_rules.py", "tests/claims/test_moderation.py"],
-        "floor": 0.0,
+        "tests": [
+            "tests/claims/test_roles.py",
+            "tests/claims/test_role_rules.py",
+            "tests/claims/test_moderation.py",
+        ],
+        "floor": 0.95,
     },
     "api-permissions": {
         "files": ["claimcheck/api/permissions.py"],
@@ -123,6 +127,7 @@ TARGETS = {
 # Mutants that change nothing a caller can observe, with the reason; left out of the counts.
 _E = "claimcheck.rubric.engine."
 _O = "claimcheck.claims.opendata."
+_R = "claimcheck.claims.roles."
 EQUIVALENT = {
     _E + "x_rate__mutmut_147": '"ASCII" and "ascii" name the same codec.',
     _E + "x__t_dimension__mutmut_7": "A missing item read as None instead of FAIL: both are "
@@ -147,6 +152,13 @@ EQUIVALENT = {
     # (tests/claims/test_opendata.py's sorted-keys case fails there); mutation runs on SQLite,
     # which keeps the order the rubric wrote, already sorted.
     _O + "x__cell__mutmut_22": "sort_keys=False is caught on PostgreSQL only (see above).",
+    _O + "x__cell__mutmut_17": "sort_keys=None is sort_keys=False: PostgreSQL only (above).",
+    _O + "x__cell__mutmut_20": "No sort_keys is sort_keys=False: PostgreSQL only (above).",
+    _O + "x__cell__mutmut_16": "ensure_ascii=None is falsy, so json.dumps treats it as False.",
+    _R + "x_sync_groups__mutmut_7": "Matching a permission by codename alone finds the same "
+    "rows: no two installed apps have a permission of the same codename.",
+    _R + "x_is_system__mutmut_5": "getattr without a default differs only for an object with no "
+    "username; every caller passes a user (can() turns None away first).",
     _E + "x__start__mutmut_20": "Every start below 0 means no study: -1 and -2 take the same "
     "branch (level NONE) and the value is not used otherwise.",
 }
