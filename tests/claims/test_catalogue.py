@@ -56,6 +56,10 @@ def test_every_identifier_in_the_data_is_well_formed_and_used_once():
             seen[key] = record["ref"]
         if record.get("verified_on"):
             assert record.get("verified_how"), record["ref"]
+        # Issue 16: every identifier checked against a stored public copy of its record,
+        # including those the first round's claims brought in.
+        if any(record.get(name) for name in (*IDENTIFIERS, "fda_reference")):
+            assert record.get("verified_on"), (record["ref"], "has an identifier, not verified")
 
 
 @pytest.mark.usefixtures("starter_catalogue")
