@@ -12,8 +12,8 @@ so its results are kept between runs and a re-run tests again only the functions
 It prints, per target: mutants, killed, survived, without a test, timed out, and the share
 killed (equivalent mutants, listed below with the reason, left out of the count), then the
 survivors by function. It exits 1 when a target falls below its floor. The floor is what the
-target reaches today, so a change that lets more mutants live fails (a target not yet worked
-up to the goal keeps 0); issue 23's goal is 90% for each, and bench/README.md has the table.
+target reaches today, so a change that lets more mutants live fails (a target not yet measured
+keeps 0); issue 23's goal is 90% for each, and bench/README.md has the table.
 """
 
 import argparse
@@ -83,7 +83,7 @@ TARGETS = {
             "tests/api/test_access.py",
             "tests/api/test_retractions.py",
         ],
-        "floor": 0.0,
+        "floor": 0.95,
     },
     "api-conditional": {
         "files": ["claimcheck/api/conditional.py"],
@@ -123,8 +123,9 @@ TARGETS = {
     "api-throttling": {
         "files": ["claimcheck/api/throttling.py"],
         "functions": None,
-        "tests": ["tests/api/test_limits.py"],
-        "floor": 0.0,
+        # test_edge: the edge counts anonymous reads through the throttle (count_anonymous_read).
+        "tests": ["tests/api/test_limits.py", "tests/web/test_edge.py"],
+        "floor": 0.85,
     },
 }
 
