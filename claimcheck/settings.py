@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_celery_results",
+    "django_celery_beat",
     "claimcheck.claims",
     "claimcheck.web",
     "claimcheck.api",
@@ -387,3 +389,51 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClaimCheck <noreply@
 # The site's public origin, for links in e-mails (default: https:// and the first allowed host)
 # and as the authority of the Atom entries' tag URIs (default: the host asked for).
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+
+# Background jobs (claimcheck/celery.py): Celery. The broker is JOBS_BROKER_URL, else Redis when
+# REDIS_URL is set (its database 1), else a folder of files under .cache/jobs that a worker on
+# the same machine reads (the embedded default: `make run` starts one beside runserver). Results
+# and failures are kept in the database (django-celery-results) and the schedule too
+# (django-celery-beat), so staff see both in the admin.
+JOBS_BROKER_URL = env.str("JOBS_BROKER_URL", default="")
+JOBS_FOLDER = Path(env.str("JOBS_FOLDER", default=str(BASE_DIR / ".cache" / "jobs")))
+if not JOBS_BROKER_URL and REDIS_URL:
+    JOBS_BROKER_URL = re.sub(r"/\d*$", "", REDIS_URL) + "/1"
+CELERY_BROKER_URL = JOBS_BROKER_URL or "filesystem://"
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(JOBS_FOLDER / "queue"),
+        "data_folder_out": str(JOBS_FOLDER / "queue"),
+        "control_folder": str(JOBS_FOLDER / "control"),
+    }
+else:
+    # Redis: a job not acknowledged in this many seconds (its worker died) is delivered again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a job from a request gives up within about a second when the broker is away (the
+# change stands; warm.send logs it).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True  # the job's name and arguments, shown in the admin
+CELERY_RESULT_EXPIRES = 30 * 24 * 3600  # results kept 30 days (celery.backend_cleanup, daily)
+CELERY_TASK_ACKS_LATE = True  # a job is acknowledged when done: one a crash interrupts runs again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 15 * 60  # no job runs longer than this (each sets its own, shorter)
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+CELERY_TASK_TRACK_STARTED = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {}
+# Run jobs in the calling process instead of sending them (JOBS_EAGER=1: a shell, a one-off).
+CELERY_TASK_ALWAYS_EAGER = env.bool("JOBS_EAGER", default=False)
+
+# Warm after a change (claimcheck/freshness/warm.py): every committed public change moves the
+# content version, so the pages and API documents of the changed claims, then the home page,
+# lists, feed, sitemap and open-data zip, then every other claim (up to WARM_CLAIMS) are built
+# again before readers ask. "worker": a job (with Redis, whose cache every worker shares);
+# "thread": in the process that made the change (the in-process cache of the embedded default);
+# "off". Default: worker with Redis, thread without.
+WARM_AFTER_CHANGE = env.str("WARM_AFTER_CHANGE", default="worker" if REDIS_URL else "thread")
+WARM_CLAIMS = env.int("WARM_CLAIMS", default=5000)

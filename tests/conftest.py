@@ -85,6 +85,22 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def jobs_stay_in_the_test():
+    """No warm pass (claimcheck/freshness/warm.py) renders pages behind a test's back, from
+    the migrations on (tests of it turn it on with the `settings` fixture), and jobs a test
+    sends go to an in-memory broker of this process, never to a folder or a server, unless
+    the test points the queue elsewhere."""
+    from django.test import override_settings
+
+    from claimcheck import celery_app
+
+    celery_app.conf.broker_url = "memory://"
+    celery_app.conf.broker_transport_options = {}
+    with override_settings(WARM_AFTER_CHANGE="off"):
+        yield
+
+
 def _forget_process_state():
     from django.core.cache import cache
 

@@ -153,8 +153,12 @@ def _move_stored():
 
 
 def on_content_saved(sender, **kwargs):
-    """Signal receiver: invalidation is the only thing signals do here (STYLE.md)."""
+    """Signal receiver: invalidation (and building again what it made stale, freshness.warm)
+    is the only thing signals do here (STYLE.md)."""
     bump()
+    from . import warm
+
+    warm.note(kwargs.get("instance"))
 
 
 def version_and_cached(key):

@@ -48,6 +48,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from claimcheck import freshness
+from claimcheck.freshness import warm
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def _eligible(request):
     if request.method not in ("GET", "HEAD"):
         return False
     meta = request.META
+    if warm.ENVIRON_KEY in meta:
+        return False  # the warm pass builds the stack's caches; its answers are not kept here
     if "HTTP_AUTHORIZATION" in meta or "HTTP_X_API_KEY" in meta:
         return False
     if "api_key" in request.GET:  # the API answers this with a 401 that says how to send one
