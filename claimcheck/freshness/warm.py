@@ -23,6 +23,7 @@ The requests carry `claimcheck.warming` in their WSGI environ (no client can sen
 headers arrive as HTTP_*), so the API does not count them against anyone's rate limit.
 """
 
+import contextlib
 import functools
 import io
 import logging
@@ -31,8 +32,9 @@ import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 
 logger = logging.getLogger(__name__)
@@ -155,15 +157,33 @@ def run(claim_ids, *, should_stop=None):
         return version, 0, "already"
     handler = WSGIHandler()
     done = 0
-    for path in paths(claim_ids):
-        if done % CHECK_EVERY == 0 and done:
-            if freshness.current() != version:
-                return version, done, "superseded"
-            if should_stop is not None and should_stop():
-                return version, done, "stopped"
-        _get(handler, path)
-        done += 1
+    with _connection_kept():
+        for path in paths(claim_ids):
+            if done % CHECK_EVERY == 0 and done:
+                if freshness.current() != version:
+                    return version, done, "superseded"
+                if should_stop is not None and should_stop():
+                    return version, done, "stopped"
+            _get(handler, path)
+            done += 1
     return version, done, "done"
+
+
+@contextlib.contextmanager
+def _connection_kept():
+    """Each request's start and end close this thread's database connection when it is
+    obsolete, and one inside a transaction always is: a pass run eagerly within a transaction
+    (JOBS_EAGER in a shell, a test) keeps it open, as Django's test client does."""
+    if not connection.in_atomic_block:
+        yield
+        return
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _get(handler, path):
