@@ -21,7 +21,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint format migrate starter-data check-deploy clean \
+.PHONY: help install run worker test test-postgres lint format migrate starter-data check-deploy clean \
 	browser-deps mutation
 
 help: ## List the targets
@@ -35,10 +35,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## Create .venv with the machine's python3 and install the pinned requirements
 
-run: install ## Migrate, load the starter data and serve http://127.0.0.1:8000/
+run: install ## Migrate, load the starter data, start a job worker and serve http://127.0.0.1:8000/
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_starter_data
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The job worker (with the schedule) runs beside the server and stops with it.
+	$(DEV_ENV) $(BIN)/celery -A claimcheck worker --beat --pool=solo --loglevel=WARNING & \
+		worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+worker: install ## Run a job worker with the schedule (what `make run` starts beside the server)
+	$(DEV_ENV) $(BIN)/celery -A claimcheck worker --beat --pool=solo --loglevel=INFO
 
 test: install browser-deps ## Run the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

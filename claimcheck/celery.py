@@ -7,6 +7,7 @@ backoff where the failure may pass, and has a time limit.
 """
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -15,3 +16,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimcheck.settings")
 app = Celery("claimcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_job_folders(sender, **kwargs):
+    """The embedded default's queue is a folder (settings.JOBS_FOLDER) that must exist."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        if sender.conf.broker_url.startswith("filesystem://") and options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -399,8 +399,8 @@ JOBS_BROKER_URL = env.str("JOBS_BROKER_URL", default="")
 JOBS_FOLDER = Path(env.str("JOBS_FOLDER", default=str(BASE_DIR / ".cache" / "jobs")))
 if not JOBS_BROKER_URL and REDIS_URL:
     JOBS_BROKER_URL = re.sub(r"/\d*$", "", REDIS_URL) + "/1"
-CELERY_BROKER_URL = JOBS_BROKER_URL or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+CELERY_BROKER_URL = JOBS_BROKER_URL or "filesystem://localhost/"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(JOBS_FOLDER / "queue"),
         "data_folder_out": str(JOBS_FOLDER / "queue"),
