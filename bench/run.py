@@ -54,6 +54,9 @@ TARGETS = {  # issue #7: minimum ratios to floor-json (the project's whole middl
     "page-cold": 0.25,
     "api-detail-cold": 0.30,
     "api-list-uncached": 0.12,
+    # Issue #19: every claim in turn right after a publish, once its warm pass has finished.
+    "page-after-publish": 0.25,
+    "api-after-publish": 0.30,
 }
 SEARCH_TERMS = [
     "retinol",
@@ -94,6 +97,12 @@ def app_env(args):
     else:
         env["DATABASE_URL"] = f"sqlite:///{BENCH / 'results' / (args.database + '.sqlite3')}"
     env["REDIS_URL"] = args.redis if args.redis != "none" else ""
+    # Warm after a change: with Redis, a job worker (Worker below) builds the pages again
+    # after each publish, for readers of this address (wrk's Host).
+    env["SITE_URL"] = f"http://127.0.0.1:{args.port}"
+    env["WARM_AFTER_CHANGE"] = "worker" if args.redis != "none" else "off"
+    if args.redis != "none":
+        env["JOBS_BROKER_URL"] = args.redis.rsplit("/", 1)[0] + "/6"
     return env
 
 
@@ -196,6 +205,99 @@ class BareServer:
 
     def __exit__(self, *exc):
         Server.__exit__(self, *exc)
+
+
+class Worker:
+    """The job queue's worker (celery), as the compose stack runs it, for the rows measured
+    right after a publish. Only with Redis (without it a pass runs in the web process whose
+    request made the change, and the bench's publish is a command)."""
+
+    def __init__(self, args, env):
+        self.args, self.env, self.process = args, env, None
+
+    def __enter__(self):
+        if self.args.redis == "none":
+            return self
+        subprocess.run(
+            ["redis-cli", "-u", self.env["JOBS_BROKER_URL"], "FLUSHDB"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "claimcheck",
+                "worker",
+                "--concurrency=2",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+PUBLISH = """
+import time
+from claimcheck import freshness
+from claimcheck.claims import services
+from claimcheck.claims.models import Claim
+claim = Claim.objects.filter(status="published").order_by("slug").first()
+services.appearance_add(
+    by=services.system_user(), claim=claim, url=f"https://example.org/bench/{time.time_ns()}"
+)
+print(f"{freshness.current():x}")
+"""
+WARMED = (
+    "SELECT count(*) FROM django_celery_results_taskresult WHERE status = 'SUCCESS' "
+    "AND task_name = 'freshness.warm_after_change' AND result LIKE '%{version}%done%'"
+)
+PASSES = []  # seconds from each bench publish to the end of its warm pass
+
+
+def publish_and_wait(args, env, timeout=600):
+    """A real publish-side change (an appearance added to a published claim, through the
+    services), then wait for the worker's warm pass of the version it made to finish."""
+    started = time.monotonic()
+    version = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", PUBLISH],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+    query = WARMED.format(version=version)
+    while time.monotonic() - started < timeout:
+        if args.db == "postgres":
+            found = subprocess.run(
+                ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", args.database, "-tAc", query],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        else:
+            import sqlite3
+
+            with sqlite3.connect(BENCH / "results" / (args.database + ".sqlite3")) as db:
+                found = str(db.execute(query).fetchone()[0])
+        if found not in ("", "0"):
+            PASSES.append(time.monotonic() - started)
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the warm pass of {version} did not finish in {timeout} s")
 
 
 def wait_ready(url, seconds=30):
@@ -301,6 +403,23 @@ def endpoints(base, edge=None, copy_check=True, bare=None):
         ("page-cold", cold([f"/claims/{s}/" for s in claims])),
         ("api-detail-cold", cold([f"/api/v1/claims/{s}/" for s in claims])),
     ]
+    if ARGS.redis != "none":
+
+        def after_publish(paths, bust=False):
+            def settings():  # a real publish, and its warm pass finished (Worker)
+                publish_and_wait(ARGS, app_env(ARGS))
+                return {"BENCH_PATHS": "|".join(paths), **({"BENCH_BUST": "1"} if bust else {})}
+
+            return settings
+
+        result += [
+            ("page-after-publish", after_publish([f"/claims/{s}/" for s in claims])),
+            ("api-after-publish", after_publish([f"/api/v1/claims/{s}/" for s in claims])),
+            (
+                "page-after-publish-bust",
+                after_publish([f"/claims/{s}/" for s in claims], bust=True),
+            ),
+        ]
     return result
 
 
@@ -435,7 +554,12 @@ def main():
         prepare(args, env)
     flush_cache(args)
     base = f"http://127.0.0.1:{args.port}"
-    with Server(args, env), BareServer(args, env) as bare, EdgeCache(args) as edge:
+    with (
+        Server(args, env),
+        BareServer(args, env) as bare,
+        EdgeCache(args) as edge,
+        Worker(args, env),
+    ):
         chosen = endpoints(base, edge.info if edge else None, bare=bare.base)
         if args.only:
             wanted = {"floor-bare", "floor-json", *args.only.split(",")}
@@ -459,11 +583,23 @@ def main():
     )
     print(header)
     print(table(results))
+    if PASSES:
+        print(
+            "seconds from a publish to the end of its warm pass: "
+            + ", ".join(f"{seconds:.1f} s" for seconds in PASSES)
+        )
     stamp = time.strftime("%Y%m%dT%H%M%S")
     out = BENCH / "results" / f"run-{args.db}-{stamp}.json"
     out.write_text(
         json.dumps(
-            {"header": header, "args": vars(args), "runs": runs, "medians": results}, indent=2
+            {
+                "header": header,
+                "args": vars(args),
+                "runs": runs,
+                "medians": results,
+                "warm_passes": PASSES,
+            },
+            indent=2,
         )
     )
     print(f"(raw runs: {out.relative_to(ROOT)})")
