@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "claimcheck.accounts",
     "articles",
     "claimcheck.freshness",
+    "claimcheck.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -425,7 +426,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_TRACK_STARTED = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "webhooks-tick": {"task": "webhooks.tick", "schedule": 30.0},
+}
 # Run jobs in the calling process instead of sending them (JOBS_EAGER=1: a shell, a one-off).
 CELERY_TASK_ALWAYS_EAGER = env.bool("JOBS_EAGER", default=False)
 
@@ -437,3 +440,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("JOBS_EAGER", default=False)
 # "off". Default: worker with Redis, thread without.
 WARM_AFTER_CHANGE = env.str("WARM_AFTER_CHANGE", default="worker" if REDIS_URL else "thread")
 WARM_CLAIMS = env.int("WARM_CLAIMS", default=5000)
+
+# Webhooks (claimcheck/webhooks/): seconds a receiver has to answer. Addresses must be https://
+# outside a private network; the two switches below exist for tests and local trials only.
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
+WEBHOOKS_ALLOW_PLAIN_HTTP = env.bool("WEBHOOKS_ALLOW_PLAIN_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)

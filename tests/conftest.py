@@ -57,6 +57,15 @@ def staff_login(db):
     return staff_login
 
 
+@pytest.fixture
+def superuser_client(client, staff_login):
+    """`client` signed in to the admin as a superuser (operations staff)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("ops", "ops@example.org", "x" * 16)
+    return staff_login(client, user)
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Production serves hashed names from collectstatic's manifest; tests have no manifest."""

@@ -11,12 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def superuser_client(client, staff_login):
-    user = get_user_model().objects.create_superuser("ops", "ops@example.org", "x" * 16)
-    return staff_login(client, user)
-
-
-@pytest.fixture
 def results_kept():
     """Jobs run here, their results stored as a worker stores them (the task reads the
     setting when it is bound, so it is set on the task)."""
