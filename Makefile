@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Development values for a local run; production sets real ones in the environment.
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-insecure-key SECURE_SSL_REDIRECT=0 \
-	ALLOWED_HOSTS=127.0.0.1,localhost
+	ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1:8000 \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
 # The suite runs with production-like settings (DEBUG off), minus the HTTPS redirect.
 TEST_ENV := SECRET_KEY=test-only-insecure-key DEBUG=0 SECURE_SSL_REDIRECT=0

@@ -378,8 +378,10 @@ LOGGING = {
 # The account that management commands act as, so their changes are attributed.
 SYSTEM_USERNAME = "claimcheck-system"
 
-# E-mail: only check-request status notices are sent (claims.services.check_request_notify),
-# through Django's SMTP backend to this relay.
+# E-mail: check-request status notices (claims.services.check_request_notify) and self-serve
+# API key links (accounts.services.api_key_request), through Django's SMTP backend to this
+# relay; `make run` prints them to the console instead.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -446,3 +448,9 @@ WARM_CLAIMS = env.int("WARM_CLAIMS", default=5000)
 WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
 WEBHOOKS_ALLOW_PLAIN_HTTP = env.bool("WEBHOOKS_ALLOW_PLAIN_HTTP", default=False)
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Self-serve read keys (/developers/keys/): active keys per address, hours a confirmation or
+# manage link stays valid, and link requests per address and per client IP.
+API_KEY_SELF_SERVE_LIMIT = env.int("API_KEY_SELF_SERVE_LIMIT", default=3)
+API_KEY_LINK_HOURS = env.int("API_KEY_LINK_HOURS", default=48)
+API_KEY_REQUEST_RATE = env.str("API_KEY_REQUEST_RATE", default="5/hour")
+API_KEY_REQUEST_RATE_IP = env.str("API_KEY_REQUEST_RATE_IP", default="20/hour")

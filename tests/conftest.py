@@ -87,6 +87,20 @@ def redis_server(tmp_path):
         server.stop()
 
 
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server of the test's own (tests/smtp_server.py), with the site's mail sent
+    to it through Django's SMTP backend; its `messages` are what it received."""
+    from . import smtp_server
+
+    controller, inbox = smtp_server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = False
+    yield inbox
+    controller.stop()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Production's PBKDF2 costs about a third of a second a hash; fixtures create users in

@@ -23,9 +23,10 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["can_write", ("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
-    search_fields = ["name", "prefix", "user__username"]
+    search_fields = ["name", "prefix", "user__username", "email"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    # email: the confirmed address of a self-serve read key (blank for staff-issued keys).
+    readonly_fields = ["prefix", "email", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def get_readonly_fields(self, request, obj=None):

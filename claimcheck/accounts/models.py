@@ -33,6 +33,11 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Self-serve read keys (accounts.services.api_key_issue_from_link): the confirmed address
+    # that asked for it, and the nonce of the confirmation link that issued it, so a link
+    # issues one key however often it is opened (unique below). Empty for staff-issued keys.
+    email = models.EmailField(blank=True, editable=False)
+    link_nonce = models.CharField(max_length=32, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
@@ -47,6 +52,21 @@ class ApiKey(models.Model):
                 condition=Q(hashed_key__regex=r"^[0-9a-f]{64}$"),
                 name="accounts_apikey_hash_format",
             ),
+            # A confirmation link issues at most one key, even when two requests race.
+            models.UniqueConstraint(
+                fields=["link_nonce"],
+                condition=~Q(link_nonce=""),
+                name="accounts_apikey_link_nonce_once",
+            ),
+            # Self-serve keys are read keys; only staff issue write keys.
+            models.CheckConstraint(
+                condition=Q(email="") | Q(can_write=False),
+                name="accounts_apikey_self_serve_read_only",
+            ),
+        ]
+        indexes = [
+            # Self-serve keys of one address: the per-address limit and the manage page.
+            models.Index(fields=["email"], condition=~Q(email=""), name="accounts_apikey_email"),
         ]
 
     def __str__(self):
@@ -55,6 +75,10 @@ class ApiKey(models.Model):
     @property
     def active(self):
         return self.revoked_at is None
+
+    @property
+    def self_serve(self):
+        return bool(self.email)
 
 
 class RateCounter(models.Model):

@@ -21,3 +21,12 @@ def api_key_authenticate(*, plaintext):
     if key.revoked_at is not None or not key.user.is_active:
         return None
     return key
+
+
+def api_key_self_serve_list(*, email):
+    """The self-serve keys of one address, newest first, for its manage page (one query)."""
+    return list(
+        ApiKey.objects.filter(email=email).only(
+            "prefix", "created_at", "last_used_at", "revoked_at", "email"
+        )
+    )

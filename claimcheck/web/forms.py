@@ -127,3 +127,19 @@ class CopyCheckForm(forms.Form):
         if not text.strip():
             raise forms.ValidationError("Paste some text to check: the box is empty.")
         return text  # NUL characters are refused by CharField's own validator
+
+
+class ApiKeyEmailForm(forms.Form):
+    """The address a self-serve key (or the link to manage keys) is sent to."""
+
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="We send a link there; the key is shown once you open it. We keep the "
+        "address with the key, to let you manage it, and use it for nothing else.",
+        error_messages={
+            "required": "Enter your e-mail address: we send the link there.",
+            "invalid": "Enter a whole e-mail address, like dev@example.org.",
+        },
+    )

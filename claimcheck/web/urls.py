@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, health, open_data, views
+from . import developer_keys, feeds, health, open_data, views
 from .caching import public_page
 
 app_name = "web"
@@ -25,6 +25,19 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("about/", views.about, name="about"),
     path("developers/", views.developers, name="developers"),
+    path("developers/keys/", developer_keys.keys, name="developer-keys"),
+    path("developers/keys/sent/", developer_keys.sent, name="developer-keys-sent"),
+    path(
+        "developers/keys/confirm/<str:token>/",
+        developer_keys.confirm,
+        name="developer-key-confirm",
+    ),
+    path(
+        "developers/keys/manage/", developer_keys.manage_request, name="developer-keys-manage-ask"
+    ),
+    path(
+        "developers/keys/manage/<str:token>/", developer_keys.manage, name="developer-keys-manage"
+    ),
     path("corrections/", views.corrections, name="corrections"),
     path("open-data/", open_data.page, name="open-data"),
     path("open-data/claimcheck-open-data.zip", open_data.download, name="open-data-zip"),

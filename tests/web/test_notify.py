@@ -2,10 +2,7 @@
 sent through Django's e-mail framework, and erased when the request closes. The mail goes
 to a real SMTP server on this machine (aiosmtpd), as it would to a relay."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from claimcheck.claims import services
 from claimcheck.claims.models import CheckRequest
@@ -18,32 +15,10 @@ pytestmark = pytest.mark.django_db
 ADDRESS = "reader@example.org"
 
 
-class Inbox:
-    """aiosmtpd's handler: keeps every message it is sent."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(
-            {"to": envelope.rcpt_tos, "text": envelope.content.decode("utf-8", "replace")}
-        )
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port for the server
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+def smtp(smtp_server, settings):
     settings.SITE_URL = "https://claimcheck.example.org"
-    yield inbox
-    controller.stop()
+    return smtp_server
 
 
 def submit(client, **extra):
