@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "claimcheck.api",
     "claimcheck.accounts",
     "articles",
+    "claimcheck.snapshots",
     "claimcheck.freshness",
     "claimcheck.webhooks",
 ]
@@ -448,6 +449,9 @@ WARM_CLAIMS = env.int("WARM_CLAIMS", default=5000)
 WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
 WEBHOOKS_ALLOW_PLAIN_HTTP = env.bool("WEBHOOKS_ALLOW_PLAIN_HTTP", default=False)
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Dated open-data dumps (manage.py opendata_snapshot, daily): how many are kept (at least 12).
+OPENDATA_SNAPSHOTS_KEPT = env.int("OPENDATA_SNAPSHOTS_KEPT", default=30)
+
 # Self-serve read keys (/developers/keys/): active keys per address, hours a confirmation or
 # manage link stays valid, and link requests per address and per client IP.
 API_KEY_SELF_SERVE_LIMIT = env.int("API_KEY_SELF_SERVE_LIMIT", default=3)

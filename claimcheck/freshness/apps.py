@@ -18,6 +18,7 @@ PUBLIC_MODELS = (
     "claims.ClaimAppearance",
     "claims.CheckRequest",
     "articles.Article",
+    "snapshots.OpenDataSnapshot",  # the open-data page lists the dated dumps
 )
 
 
