@@ -9,7 +9,7 @@ from email import message_from_string
 from urllib.parse import urlsplit
 
 from django.core import mail
-from django.test import TestCase
+from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from claimcheck.accounts.models import ApiKey
@@ -78,6 +78,16 @@ def test_the_key_page_has_labelled_email_fields_with_csrf(client, db, django_ass
     assert (
         response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
     )
+
+
+def test_every_form_refuses_a_post_without_its_csrf_token(db):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/developers/keys/")  # sets the CSRF cookie, as a visit would
+    for path in ("/developers/keys/", "/developers/keys/manage/"):
+        assert (
+            browser.post(path, {"key-email": ADDRESS, "manage-email": ADDRESS}).status_code == 403
+        )
+    assert mail.outbox == []
 
 
 def test_a_bad_email_is_a_400_with_the_error_by_its_field(client, db):
