@@ -80,3 +80,16 @@ class EvidenceLinkFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
     direction = "supports"
     risk_of_bias = "low"
+
+
+class SafetySignalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SafetySignal
+
+    slug = factory.Sequence(lambda n: f"fda-warning-{n}")
+    title = factory.Sequence(lambda n: f"Warning {n}")
+    issuer = "fda"
+    kind = "consumer_alert"
+    date = "2024-01-01"
+    product_class = "Things"
+    url = "https://www.fda.gov/x"

@@ -212,6 +212,7 @@ class EvidenceOut(s.Serializer):
 
 class SignalRef(s.Serializer):
     slug = s.SlugField()
+    api_url = s.URLField(help_text="This signal in the API.")
     title = s.CharField()
     issuer = s.ChoiceField(choices=SafetySignal.Issuer.choices)
     kind = s.ChoiceField(choices=SafetySignal.Kind.choices)
@@ -469,6 +470,7 @@ class CopyCheckClaim(s.Serializer):
     grade = s.ChoiceField(choices=GRADES)
     score = s.IntegerField(min_value=0, max_value=100)
     url = s.URLField(help_text="The claim's verdict page.")
+    api_url = s.URLField(help_text="The claim in the API.")
 
 
 class CopyCheckMatch(s.Serializer):

@@ -20,6 +20,7 @@ ROUTES = {
     "api:subject": ("api:subject", "slug"),
     "api:source": ("api:source", "pk"),
     "api:article": ("api:article", "slug"),
+    "api:signal": ("api:signal", "slug"),
 }
 _paths = {}  # script prefix -> {key: (head, tail) or None}: reverse() once per process
 
@@ -57,7 +58,7 @@ class Urls:
         self._article = based("article") or (self.base + "/articles/", "/")
         self._api = {
             name: based(f"api:{name}")
-            for name in ("claim", "claim-history", "subject", "source", "article")
+            for name in ("claim", "claim-history", "subject", "source", "article", "signal")
         }
 
     @staticmethod
@@ -256,9 +257,10 @@ def evidence(link, urls):
     }
 
 
-def signal_ref(signal):
+def signal_ref(signal, urls):
     return {
         "slug": signal.slug,
+        "api_url": urls.api("signal", signal.slug),
         "title": signal.title,
         "issuer": signal.issuer,
         "kind": signal.kind,
@@ -270,7 +272,7 @@ def signal_ref(signal):
 
 def signal(signal, urls):
     return {
-        **signal_ref(signal),
+        **signal_ref(signal, urls),
         "product_class": signal.product_class,
         "routes": list(signal.routes),
         "claim_types": list(signal.claim_types),
@@ -330,7 +332,7 @@ def claim_detail(detail, urls):
         "rating": rating(current) if current else None,
         "override": override,
         "evidence": [evidence(link, urls) for link in detail["evidence"]],
-        "safety_signals": [signal_ref(s) for s in detail["signals"]],
+        "safety_signals": [signal_ref(s, urls) for s in detail["signals"]],
         "alternatives": [alternative(s, urls) for s in detail["alternatives"]],
         "appearances": [
             {"url": a.url, "first_seen": a.first_seen, "note": a.note}
@@ -394,7 +396,7 @@ def subject_detail(page, urls):
             for item in page["transparency"]
         ],
         "regulatory_records": [record(r) for r in page["records"]],
-        "safety_signals": [signal_ref(s) for s in page["signals"]],
+        "safety_signals": [signal_ref(s, urls) for s in page["signals"]],
         "articles": [article_ref(a, urls) for a in page["articles"]],
     }
 
@@ -467,6 +469,7 @@ def copy_check(result, urls):
                     "grade": match.claim.grade,
                     "score": match.claim.score,
                     "url": urls.base + match.claim.url,
+                    "api_url": urls.api("claim", match.claim.slug),
                 },
                 "confidence": match.confidence,
             }

@@ -27,6 +27,7 @@ urlpatterns = [
     path("v1/sources/", views.SourceCollection.as_view(), name="sources"),
     path("v1/sources/<int:pk>/", views.SourceItem.as_view(), name="source"),
     path("v1/signals/", views.SignalList.as_view(), name="signals"),
+    path("v1/signals/<slug:slug>/", views.SignalDetail.as_view(), name="signal"),
     path("v1/articles/", views.ArticleList.as_view(), name="articles"),
     path("v1/articles/<slug:slug>/", views.ArticleDetail.as_view(), name="article"),
     path("v1/rubric/", views.RubricView.as_view(), name="rubric"),

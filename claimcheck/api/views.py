@@ -819,6 +819,25 @@ class SourceItem(SourceUpdate, SourceDetail):
 # Signals, articles, rubric, search, check requests
 
 
+_EX_SIGNAL = {
+    "slug": "fda-exosome-2019",
+    "api_url": "https://claimcheck.example.org/api/v1/signals/fda-exosome-2019/",
+    "title": "FDA warns about exosome products",
+    "issuer": "fda",
+    "kind": "consumer_alert",
+    "date": "2019-12-06",
+    "status": "active",
+    "url": "https://www.fda.gov/",
+    "product_class": "Exosome products",
+    "routes": [],
+    "claim_types": [],
+    "origins": [],
+    "setting": "product",
+    "summary": "",
+    "subjects": [_EX_SUBJECT],
+}
+
+
 class SignalList(ApiView):
     schema_tags = ["signals"]
 
@@ -827,24 +846,7 @@ class SignalList(ApiView):
         description="FDA, CDC, state and EU warnings; an active signal caps the verdict of "
         "every claim it matches.",
         response=docs.SignalPage,
-        example=_page(
-            {
-                "slug": "fda-exosome-2019",
-                "title": "FDA warns about exosome products",
-                "issuer": "fda",
-                "kind": "consumer_alert",
-                "date": "2019-12-06",
-                "status": "active",
-                "url": "https://www.fda.gov/",
-                "product_class": "Exosome products",
-                "routes": [],
-                "claim_types": [],
-                "origins": [],
-                "setting": "product",
-                "summary": "",
-                "subjects": [_EX_SUBJECT],
-            }
-        ),
+        example=_page(_EX_SIGNAL),
         lists=True,
         parameters=[
             schema.enum("status", SafetySignal.Status.values, "Active or resolved."),
@@ -859,6 +861,19 @@ class SignalList(ApiView):
         signals = filters.order(request, signals, filters.SIGNAL_ORDERING, "-date")
         page = paginate(request, signals)
         return Response(page.envelope([rep.signal(s, self.urls) for s in page.rows]))
+
+
+class SignalDetail(ApiView):
+    schema_tags = ["signals"]
+
+    @schema.read(
+        summary="A safety signal",
+        description="One official warning with the subjects it covers.",
+        response=docs.SignalOut,
+        example=_EX_SIGNAL,
+    )
+    def get(self, request, slug):
+        return Response(rep.signal(selectors.api_signal_get(slug=slug), self.urls))
 
 
 _EX_ARTICLE = {
@@ -1110,6 +1125,7 @@ _EX_COPY_CHECK = {
                 "grade": "F",
                 "score": 3,
                 "url": "https://claimcheck.example.org/claims/exosome-serums-stimulate-collagen/",
+                "api_url": "https://claimcheck.example.org/api/v1/claims/exosome-serums-stimulate-collagen/",
             },
             "confidence": 1.0,
         }

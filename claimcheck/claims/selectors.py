@@ -588,6 +588,14 @@ def api_signal_list():
     )
 
 
+def api_signal_get(*, slug):
+    """One safety signal with its subjects (two queries); Http404 if there is none."""
+    signal = api_signal_list().filter(slug=slug).first()
+    if signal is None:
+        raise Http404("No safety signal has this address.")
+    return signal
+
+
 def claim_created_by(*, claim):
     """The account that created the claim, from its history (one query), or None."""
     first = claim.history.filter(history_type="+").order_by("history_date").first()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from claimcheck.accounts.models import ApiKey
 from claimcheck.claims.models import Source
 
+from ..factories import SafetySignalFactory
 from ..queries import VERSION
 from ..redis_server import production_caches
 from .conftest import key_client, session_client
@@ -53,6 +54,8 @@ MATRIX = [
     ("get", "/api/v1/sources/{pubsrc}/", None, [200, 200, 200, 401, 200, 200, 200]),
     ("patch", "/api/v1/sources/{pubsrc}/", {}, [401, 403, 403, 401, 428, 403, 428]),
     ("get", "/api/v1/signals/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("get", "/api/v1/signals/{signal}/", None, [200, 200, 200, 401, 200, 200, 200]),
+    ("post", "/api/v1/signals/{signal}/", {}, [405, 405, 405, 401, 405, 405, 405]),
     ("get", "/api/v1/articles/", None, [200, 200, 200, 401, 200, 200, 200]),
     ("get", "/api/v1/rubric/", None, [200, 200, 200, 401, 200, 200, 200]),
     ("get", "/api/v1/search/?q=ingredient", None, [200, 200, 200, 401, 200, 200, 200]),
@@ -81,6 +84,7 @@ def test_permission_matrix_over_every_endpoint_method_and_role(
         "src": draft_claim.evidence.first().source_id,
         "subject": published_claim.subject.slug,
         "pubsrc": published_claim.evidence.first().source_id,
+        "signal": SafetySignalFactory().slug,
     }
     failures = []
     for method, path, body, expected in MATRIX:
@@ -206,7 +210,7 @@ def test_the_description_offers_both_key_schemes_and_no_credentials_for_public_c
             anonymous = method == "get" or (method, path) in public
             assert ({} in security) == anonymous, (method, path)
             checked += 1
-    assert checked == 21
+    assert checked == 22
 
 
 def test_keys_are_stored_hashed_and_record_their_last_use(read_key):

@@ -66,6 +66,7 @@ def test_copy_is_answered_with_matches_flags_and_unchecked_claims(api, exosome_c
         "grade": claim.current_rating.grade,
         "score": claim.current_rating.score,
         "url": f"http://testserver/claims/{claim.slug}/",
+        "api_url": f"http://testserver/api/v1/claims/{claim.slug}/",
     }
     assert 0.5 <= match["confidence"] <= 1
     flags = [(f["quote"], f["category"]) for f in body["drug_claim_flags"]]
