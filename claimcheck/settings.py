@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -431,6 +432,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "webhooks-tick": {"task": "webhooks.tick", "schedule": 30.0},
+    "open-data-dump-daily": {"task": "snapshots.take", "schedule": crontab(hour=3, minute=15)},
 }
 # Run jobs in the calling process instead of sending them (JOBS_EAGER=1: a shell, a one-off).
 CELERY_TASK_ALWAYS_EAGER = env.bool("JOBS_EAGER", default=False)

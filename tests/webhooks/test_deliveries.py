@@ -4,7 +4,9 @@ status."""
 
 import hashlib
 import hmac
+import html
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -199,3 +201,22 @@ def test_unknown_events_are_refused_with_the_list_of_events(receiver, partner_ke
         services.endpoint_create(key=partner_key, url=receiver.url, events=["claim.deleted"])
     text = " ".join(refused.value.messages)
     assert "claim.deleted" in text and "claim.retracted" in text
+
+
+def test_the_code_on_the_developers_page_verifies_a_real_delivery(
+    receiver, partner_key, system_user, client
+):
+    page = client.get("/developers/").content.decode()
+    code = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", page, re.S).group(1))
+    namespace = {}
+    exec(code, namespace)  # noqa: S102 - our own page's example, run as a partner would
+    verified = namespace["verified"]
+    endpoint, secret = services.endpoint_create(key=partner_key, url=receiver.url)
+    published(system_user)
+    services.events_fan_out()
+    deliver_due()
+    ((headers, body),) = receiver.requests
+    assert verified(secret, headers["ClaimCheck-Signature"], body)
+    assert not verified(secret, headers["ClaimCheck-Signature"], body.replace(b"published", b"x"))
+    old = int(time.time()) - 600  # correctly signed, ten minutes ago: a replay
+    assert not verified(secret, f"t={old},v1={services.sign(secret, old, body)}", body)

@@ -1,0 +1,31 @@
+"""The job queue's wiring: every scheduled job exists, and the daily ones do their work."""
+
+import pytest
+from django.conf import settings
+
+from claimcheck import celery_app
+from claimcheck.snapshots.models import OpenDataSnapshot
+from claimcheck.snapshots.tasks import take
+
+
+@pytest.fixture
+def jobs_run_here():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def test_every_scheduled_job_is_a_registered_task():
+    celery_app.autodiscover_tasks(force=True)  # as a worker does when it starts
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names >= {"webhooks.tick", "snapshots.take"}
+    assert names <= set(celery_app.tasks)
+
+
+@pytest.mark.django_db
+def test_the_daily_dump_job_stores_todays_dump_once(jobs_run_here, system_user):
+    first = take.delay().get()
+    assert first["created"] is True
+    again = take.delay().get()
+    assert again == {**first, "created": False}
+    assert OpenDataSnapshot.objects.count() == 1
