@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_celery_beat",
     "claimcheck.claims",
+    "claimcheck.watch",
     "claimcheck.web",
     "claimcheck.api",
     "claimcheck.accounts",
@@ -460,3 +461,31 @@ API_KEY_SELF_SERVE_LIMIT = env.int("API_KEY_SELF_SERVE_LIMIT", default=3)
 API_KEY_LINK_HOURS = env.int("API_KEY_LINK_HOURS", default=48)
 API_KEY_REQUEST_RATE = env.str("API_KEY_REQUEST_RATE", default="5/hour")
 API_KEY_REQUEST_RATE_IP = env.str("API_KEY_REQUEST_RATE_IP", default="20/hour")
+# Evidence watch (claimcheck/watch): connectors to public sources, each off unless named here.
+WATCH_SOURCES = env.list("WATCH_SOURCES", default=[])
+WATCH_CONTACT_EMAIL = env.str("WATCH_CONTACT_EMAIL", default="")
+WATCH_CONNECT_TIMEOUT = env.float("WATCH_CONNECT_TIMEOUT", default=5.0)
+WATCH_READ_TIMEOUT = env.float("WATCH_READ_TIMEOUT", default=30.0)
+WATCH_RETRIES = env.int("WATCH_RETRIES", default=3)
+WATCH_BACKOFF = env.float("WATCH_BACKOFF", default=2.0)
+WATCH_MAX_RETRY_WAIT = env.float("WATCH_MAX_RETRY_WAIT", default=120.0)
+# Unset: each provider's published rate limit (connector modules); tests and bench set 0.
+WATCH_MIN_INTERVAL = env.float("WATCH_MIN_INTERVAL", default=None)
+WATCH_PUBMED_URL = env.str(
+    "WATCH_PUBMED_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+WATCH_PUBMED_API_KEY = env.str("WATCH_PUBMED_API_KEY", default="")
+WATCH_CROSSREF_URL = env.str("WATCH_CROSSREF_URL", default="https://api.crossref.org")
+WATCH_CLINICALTRIALS_URL = env.str(
+    "WATCH_CLINICALTRIALS_URL", default="https://clinicaltrials.gov/api/v2"
+)
+WATCH_OPENFDA_URL = env.str("WATCH_OPENFDA_URL", default="https://api.fda.gov")
+WATCH_OPENFDA_API_KEY = env.str("WATCH_OPENFDA_API_KEY", default="")
+WATCH_RECALL_DAYS = env.int("WATCH_RECALL_DAYS", default=365)
+WATCH_FDA_FEEDS = env.list(
+    "WATCH_FDA_FEEDS",
+    default=[
+        "https://www.fda.gov/about-fda/contact-fda/stay-informed/rss-feeds/press-releases/rss.xml",
+        "https://www.fda.gov/about-fda/contact-fda/stay-informed/rss-feeds/medwatch/rss.xml",
+    ],
+)

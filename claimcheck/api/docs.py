@@ -277,6 +277,11 @@ class ClaimDetailOut(ClaimSummary):
         help_text="Always published for the public (a retracted claim is a 410); writers also "
         "see their drafts.",
     )
+    evidence_update_under_review = s.BooleanField(
+        help_text="True while a change reported by a public source (a retraction, a correction, "
+        "posted trial results, an FDA action) to this claim's evidence or subject awaits a "
+        "reviewer's decision; the verdict stands until then."
+    )
     regulatory_note = s.CharField(allow_blank=True)
     conclusion = s.CharField(allow_blank=True)
     how_much_it_helps = HowMuchItHelpsOut()

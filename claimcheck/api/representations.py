@@ -325,6 +325,9 @@ def claim_detail(detail, urls):
     return {
         **claim_summary(claim, urls),
         "status": claim.status,
+        # An open evidence-watch finding on one of its sources or its subject (claims
+        # selectors' CLAIM_FLAGS: computed in the claim's own query).
+        "evidence_update_under_review": bool(getattr(claim, "evidence_update_under_review", False)),
         "regulatory_note": claim.regulatory_note,
         "conclusion": claim.conclusion,
         "how_much_it_helps": how_much_it_helps(claim, urls),

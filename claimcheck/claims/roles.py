@@ -19,6 +19,7 @@ OVERRIDE = "claims.override_verdict"
 JUDGE = "claims.judge_evidence"
 MODERATE = "claims.change_checkrequest"
 PUBLISH_ARTICLE = "articles.publish_article"
+DECIDE_FINDING = "watch.decide_finding"
 
 _CURATED = {
     "claims": [
@@ -48,6 +49,8 @@ _EDITOR_CODENAMES = [
     ("claims", "view_rating"),
     ("claims", "view_verdictchange"),
     ("claims", "view_reviewerprofile"),
+    ("watch", "view_finding"),
+    ("watch", "view_watchrun"),
 ]
 _REVIEWER_EXTRA = [
     ("claims", "publish_claim"),
@@ -55,6 +58,7 @@ _REVIEWER_EXTRA = [
     ("claims", "judge_evidence"),
     ("articles", "publish_article"),
     ("claims", "change_reviewerprofile"),
+    ("watch", "decide_finding"),
 ]
 
 # Group name -> [(app_label, codename)]; the data migration creates exactly these.
@@ -67,12 +71,17 @@ GROUPS = {
 def sync_groups(*, group_model, permission_model, strict=True):
     """Give each group in GROUPS exactly its listed permissions (creating the group).
 
-    Called by the data migration (strict: every permission must exist) and after every
+    Called by the data migration (strict: every permission must exist, except those of apps
+    with no content type yet, such as an app added after that migration) and after every
     migrate or test-database flush (not strict: permissions of apps not yet migrated are
     skipped; the last app's pass completes the set), so the groups always match this file."""
     from django.db.models import Q
 
+    content_types = permission_model._meta.get_field("content_type").related_model
+    migrated = set(content_types.objects.values_list("app_label", flat=True).distinct())
     for name, codenames in GROUPS.items():
+        if strict:
+            codenames = [(app, codename) for app, codename in codenames if app in migrated]
         wanted = Q()
         for app_label, codename in codenames:
             wanted |= Q(content_type__app_label=app_label, codename=codename)
@@ -118,4 +127,5 @@ _MESSAGES = {
     "indirectness).",
     MODERATE: "You may not moderate check requests.",
     PUBLISH_ARTICLE: "Only a reviewer can publish or retract an article.",
+    DECIDE_FINDING: "Only a reviewer can accept or dismiss an evidence-watch finding.",
 }

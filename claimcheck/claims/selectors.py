@@ -136,9 +136,24 @@ CLAIM_DETAIL_JOINS = (
 )
 
 
+# Per-claim flags that apps built on this one compute in the claim's own query: name ->
+# function returning a boolean expression on Claim. An app registers its flag in its
+# AppConfig.ready() (watch: "evidence_update_under_review"), so the domain reads it without
+# importing that app, and a claim detail costs no extra query for it.
+CLAIM_FLAGS = {}
+
+
+def _with_flags(claims):
+    return claims.annotate(**{name: flag() for name, flag in CLAIM_FLAGS.items()})
+
+
 def claim_get_published(*, slug):
     """The one access function for public claim pages: drafts are 404 like missing claims."""
-    claim = Claim.objects.published().select_related(*CLAIM_DETAIL_JOINS).filter(slug=slug).first()
+    claim = (
+        _with_flags(Claim.objects.published().select_related(*CLAIM_DETAIL_JOINS))
+        .filter(slug=slug)
+        .first()
+    )
     if claim is None:
         raise Http404("No published claim has this address.")
     return claim
@@ -479,7 +494,9 @@ def api_claim_detail(*, slug, include_unpublished=False):
     Unpublished claims are 404 unless `include_unpublished` (the caller checks who may see).
     """
     if include_unpublished:
-        claim = Claim.objects.select_related(*CLAIM_DETAIL_JOINS).filter(slug=slug).first()
+        claim = (
+            _with_flags(Claim.objects.select_related(*CLAIM_DETAIL_JOINS)).filter(slug=slug).first()
+        )
         if claim is None:
             # The words of every other 404 for a claim (claim_get_published, and a partner's
             # draft asked for with another key): the answer never tells that a claim exists.

@@ -19,6 +19,7 @@ PUBLIC_MODELS = (
     "claims.CheckRequest",
     "articles.Article",
     "snapshots.OpenDataSnapshot",  # the open-data page lists the dated dumps
+    "watch.Finding",  # an open finding shows "evidence update under review"
 )
 
 
