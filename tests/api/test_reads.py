@@ -480,6 +480,7 @@ def test_public_claim_detail_exposes_exactly_the_documented_keys(api, published_
         "slug", "url", "api_url", "text", "claimant", "subject", "route", "claim_type",
         "outcome", "regulatory_code", "verdict", "verdict_label", "grade", "score",
         "overridden", "conclusion_summary", "published_at", "updated_at", "status",
+        "evidence_update_under_review",
         "retracted_at", "retraction_reason", "regulatory_note", "conclusion",
         "how_much_it_helps", "before_you_use_it", "rating",
         "override", "evidence", "safety_signals", "alternatives", "appearances",

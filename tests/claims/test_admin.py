@@ -44,6 +44,9 @@ NOT_ADDABLE = {
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",
+    # Evidence-watch findings come from the connectors, runs from watch_run.
+    "watch.Finding",
+    "watch.WatchRun",
 }
 # The most a changelist may cost, whatever its rows: session, user, OTP device, counts, the
 # page of rows with its joins, and the filters' choices.

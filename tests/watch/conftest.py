@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from claimcheck.claims import services
+from claimcheck.watch import services as watch_services
 from tests.factories import (
     ClaimFactory,
     EvidenceLinkFactory,
@@ -90,3 +91,24 @@ def catalogue(system_user):
         "draft": draft,
         "unrelated": publish(unrelated, system_user),
     }
+
+
+def record_retraction(source):
+    """(finding, created) for "PMID 99000001 was retracted", as the PubMed connector records it."""
+    return watch_services.finding_record(
+        provider="pubmed",
+        kind="retracted",
+        title="PMID 99000001 was retracted",
+        external_id="PMID:99000001",
+        url="https://pubmed.ncbi.nlm.nih.gov/99000001/",
+        source=source,
+        key="pubtype",
+    )
+
+
+@pytest.fixture
+def retraction(catalogue):
+    """An open finding: the catalogue's study retracted."""
+    finding, created = record_retraction(catalogue["study"])
+    assert created
+    return finding

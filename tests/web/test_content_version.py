@@ -72,8 +72,36 @@ def _move(appearance):
     appearance.save(update_fields=["url"])
 
 
+def _dismissed_finding(site):
+    from django.utils import timezone
+
+    from claimcheck.watch.models import Finding
+
+    now = timezone.now()
+    return Finding.objects.create(
+        provider="fdaletters",
+        kind="warning_letter",
+        subject=site["claims"][0].subject,
+        external_id="https://www.fda.gov/fake/letter",
+        title="A letter",
+        fingerprint="f" * 64,
+        first_seen=now,
+        last_seen=now,
+        status="dismissed",
+        decided_at=now,
+        decision_reason="Another product",
+    )
+
+
+def _reopen(finding):
+    finding.status, finding.decided_at, finding.decision_reason = "open", None, ""
+    finding.save(update_fields=["status", "decided_at", "decision_reason"])
+
+
 # model -> (write the shown row before caching, change it, which page, what the change shows)
 ROWS = {
+    # An open evidence-watch finding shows its notice on the claims it touches.
+    "watch.Finding": (_dismissed_finding, _reopen, "claim", "Evidence update under review"),
     "claims.RegulatoryRecord": (_regulatory_record, lambda r: _rename(r, "title"), "subject", NEW),
     "claims.TransparencyItem": (_transparency_item, _pass, "subject", "✔ Yes"),
     "claims.ClaimAppearance": (_appearance, _move, "claim", NEW_URL),
