@@ -298,3 +298,23 @@ def test_a_connector_not_enabled_does_not_run(provider, catalogue, enable):
     enable()
     assert jobs.watch_run() == {}
     assert provider.requests == []
+
+
+def test_a_failed_request_fails_only_its_unit_and_the_run_is_partial(provider, catalogue, enable):
+    from tests.factories import SourceFactory
+
+    SourceFactory(pmid="", doi="10.99999/fake.2")
+    enable("crossref")
+    provider.route("/crossref/works/10.99999/fake.1", Answer({}, status=502))
+    provider.route(
+        "/crossref/works/10.99999/fake.2",
+        Answer(
+            p.crossref_work(
+                "10.99999/fake.2", updated_by=[{"DOI": "10.99999/n", "type": "retraction"}]
+            )
+        ),
+    )
+    result = jobs.watch_run()["crossref"]
+    assert (result["outcome"], result["new"]) == ("partial", 1)
+    assert "HTTP 502" in result["error"]
+    assert WatchRun.objects.get().outcome == "partial"
