@@ -19,7 +19,12 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 class ProviderError(Exception):
     """A provider that did not answer (after the retries), refused the request, or answered
-    in a shape its documentation does not describe."""
+    in a shape its documentation does not describe. `rate_limited`: it was still answering 429
+    after the retries (a daily cap reached), so asking it anything more this run is futile."""
+
+    def __init__(self, message, *, rate_limited=False):
+        super().__init__(message)
+        self.rate_limited = rate_limited
 
 
 def retry_after(response):
@@ -75,6 +80,7 @@ class Client:
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
         query = {**self.params, **(params or {})}
         failure = None
+        limited = False
         for attempt in range(self.retries + 1):
             self._pace()
             self.requests += 1
@@ -83,10 +89,13 @@ class Client:
                 response = self.session.get(url, params=query, timeout=self.timeout)
             except requests.RequestException as error:  # connection refused, reset, timeouts
                 failure = f"{type(error).__name__}: {error}"
+                limited = False
             else:
+                limited = response.status_code == 429
                 if response.status_code in RETRY_STATUSES:
                     failure = f"HTTP {response.status_code} from {url}"
-                    delay = retry_after(response) if retry_after(response) is not None else delay
+                    asked = retry_after(response)
+                    delay = delay if asked is None else asked
                 elif response.status_code == 404 and missing_ok:
                     return None
                 elif response.status_code >= 400:
@@ -96,7 +105,9 @@ class Client:
             if attempt < self.retries:
                 logger.info("watch %s: %s; retry %d", self.provider, failure, attempt + 1)
                 time.sleep(min(delay, self.max_wait))
-        raise ProviderError(f"{failure} (gave up after {self.retries + 1} attempts)")
+        raise ProviderError(
+            f"{failure} (gave up after {self.retries + 1} attempts)", rate_limited=limited
+        )
 
     def get_json(self, path, *, params=None, missing_ok=False):
         response = self.get(path, params=params, missing_ok=missing_ok)

@@ -45,10 +45,11 @@ def watch_run(*, source=None):
 
 def _run_one(connector):
     run = services.run_start(provider=connector.name)
-    client = connector.client()
+    client = None
     seen = new = 0
     errors = []
     try:
+        client = connector.client()
         report = connector.run(client)
         errors = report.errors
         for item in report.seen:
@@ -65,9 +66,9 @@ def _run_one(connector):
             )
             seen += 1
             new += created
-        if not errors:
+        if not report.failures:
             outcome = WatchRun.Outcome.OK
-        elif len(errors) < report.units:
+        elif report.failures < report.units:
             outcome = WatchRun.Outcome.PARTIAL
         else:
             outcome = WatchRun.Outcome.FAILED
@@ -76,18 +77,20 @@ def _run_one(connector):
         errors.append(f"{type(error).__name__}: {error}")
         outcome = WatchRun.Outcome.FAILED
     finally:
-        client.close()
+        if client is not None:
+            client.close()
+    requests = client.requests if client is not None else 0
     services.run_finish(
         run=run,
         outcome=outcome,
-        requests=client.requests,
+        requests=requests,
         findings=seen,
         new_findings=new,
         error="\n".join(errors),
     )
     return {
         "outcome": outcome,
-        "requests": client.requests,
+        "requests": requests,
         "findings": seen,
         "new": new,
         "error": "\n".join(errors),

@@ -54,8 +54,10 @@ def finding_record(
     mark = fingerprint(provider, kind, source or subject, external_id, key)
     existing = Finding.objects.filter(fingerprint=mark).first()
     if existing is not None:
+        # An UPDATE without save(): last_seen is not shown publicly, so a re-run that finds
+        # nothing new must not move the content version (post_save would) and cool every page.
+        Finding.objects.filter(pk=existing.pk).update(last_seen=now)
         existing.last_seen = now
-        existing.save(update_fields=["last_seen"])
         return existing, False
     finding = Finding(
         provider=provider,

@@ -318,3 +318,48 @@ def test_a_failed_request_fails_only_its_unit_and_the_run_is_partial(provider, c
     assert (result["outcome"], result["new"]) == ("partial", 1)
     assert "HTTP 502" in result["error"]
     assert WatchRun.objects.get().outcome == "partial"
+
+
+def test_a_provider_still_rate_limiting_after_the_retries_is_not_asked_again_this_run(
+    provider, catalogue, enable
+):
+    from tests.factories import SourceFactory
+
+    SourceFactory(pmid="", doi="10.99999/fake.2")
+    enable("crossref")
+    limited = Answer({}, status=429, headers={"Retry-After": "0"})
+    provider.route("/crossref/works/10.99999/fake.1", limited)
+    provider.route("/crossref/works/10.99999/fake.2", limited)
+    result = jobs.watch_run()["crossref"]
+    assert result["outcome"] == "failed"
+    assert result["requests"] == 3  # one DOI's three attempts; the second DOI is not asked
+    assert "rate limit is reached" in result["error"]
+
+
+def test_a_rerun_that_finds_nothing_new_leaves_the_content_version_alone(
+    provider, catalogue, enable, django_capture_on_commit_callbacks
+):
+    enable("pubmed")
+    provider.route(
+        "/eutils/esummary.fcgi",
+        Answer(p.esummary(p.pubmed_record("99000001", pubtype=["Retracted Publication"]))),
+    )
+    with django_capture_on_commit_callbacks() as first:
+        jobs.watch_run()
+    assert first  # the new finding moves the version (its notice is public)
+    with django_capture_on_commit_callbacks() as again:
+        jobs.watch_run()
+    assert again == []  # last_seen moved without a signal: pages stay warm
+    assert Finding.objects.get().last_seen > Finding.objects.get().first_seen
+
+
+def test_a_feed_with_a_dtd_is_refused_before_it_is_parsed(provider, catalogue, enable):
+    enable("fdaletters")
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "exotest exotest">]>'
+        '<rss version="2.0"><channel><item><title>&a;</title></item></channel></rss>'
+    )
+    provider.route("/fda/press/rss.xml", Answer(bomb, content_type="application/rss+xml"))
+    result = jobs.watch_run()["fdaletters"]
+    assert result["outcome"] == "failed" and "DTD" in result["error"]
+    assert not Finding.objects.exists()

@@ -35,7 +35,8 @@ class Report:
     def __init__(self):
         self.seen = []
         self.errors = []
-        self.units = 0
+        self.units = 0  # units asked for
+        self.failures = 0  # of those, units that failed
 
     def found(self, seen):
         self.seen.append(seen)
@@ -46,6 +47,7 @@ class Report:
             self.found(Seen(kind, title, external_id, url, detail, source, subject, key))
 
     def failed(self, error):
+        self.failures += 1
         self.errors.append(str(error))
 
 
@@ -83,6 +85,9 @@ class Connector:
                 self.check(client, unit, report)
             except ProviderError as error:
                 report.failed(error)
+                if error.rate_limited:
+                    report.errors.append("stopped: the rate limit is reached; the rest waits")
+                    break
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 report.failed(
                     f"answer not in the documented format: {type(error).__name__} {error}"
