@@ -6,7 +6,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 
 from claimcheck.claims.models import Claim
 
-from .models import Finding, WatchRun
+from .models import Finding
 
 
 def finding_claims(finding):
@@ -37,9 +37,3 @@ def claim_under_review():
             Q(source__evidence__claim=OuterRef("pk")) | Q(subject_id=OuterRef("subject_id"))
         )
     )
-
-
-def last_runs():
-    """The newest run of each provider (admin and the command's summary)."""
-    newest = WatchRun.objects.filter(provider=OuterRef("provider")).order_by("-started", "-id")
-    return WatchRun.objects.filter(pk=Subquery(newest.values("pk")[:1])).order_by("provider")
