@@ -219,6 +219,7 @@ _EX_SOURCE = {
 }
 _EX_CLAIM_DETAIL = {
     **_EX_CLAIM,
+    "evidence_update_under_review": False,
     "regulatory_note": "No exosome product is FDA-approved.",
     "conclusion": "...",
     "rating": {
