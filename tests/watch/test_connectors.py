@@ -2,6 +2,8 @@
 served over HTTP by the local server: what it finds, that a re-run finds nothing new, and
 that a failing provider is recorded without stopping the others."""
 
+import re
+
 import pytest
 
 from claimcheck.watch import jobs
@@ -363,3 +365,31 @@ def test_a_feed_with_a_dtd_is_refused_before_it_is_parsed(provider, catalogue, e
     result = jobs.watch_run()["fdaletters"]
     assert result["outcome"] == "failed" and "DTD" in result["error"]
     assert not Finding.objects.exists()
+
+
+def test_recall_searches_or_the_names_and_follow_every_page(provider, catalogue, enable):
+    enable("openfda")
+    pages = []
+
+    def recalls(path, query):
+        pages.append(int(query["skip"]))
+        number = f"Z-999{query['skip']}-2026"
+        page = p.openfda({"recall_number": number, "product_description": "Exotest serum"})
+        page["meta"]["results"]["total"] = 2  # two reports, one a page
+        return Answer(page)
+
+    provider.route("/openfda/device/510k.json", Answer(p.OPENFDA_NOT_FOUND, status=404))
+    provider.route("/openfda/device/enforcement.json", recalls)
+    provider.route("/openfda/drug/enforcement.json", Answer(p.OPENFDA_NOT_FOUND, status=404))
+    jobs.watch_run()
+    assert pages == [0, 1]
+    _, query, _ = provider.hits("/openfda/device/enforcement.json")[0]
+    names, dates = query["search"].split(") AND ")
+    clauses = re.findall(r'product_description:"[^"]*"', names)
+    assert names == "(" + " ".join(clauses)  # one search, the names OR-ed
+    assert {'product_description:"exotest serum"', 'product_description:"exotest"'} <= set(clauses)
+    assert dates.startswith("report_date:[")
+    assert sorted(Finding.objects.values_list("external_id", flat=True)) == [
+        "Z-9990-2026",
+        "Z-9991-2026",
+    ]

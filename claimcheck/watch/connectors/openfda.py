@@ -13,8 +13,9 @@ Stored numbers and their endpoints: K... -> device/510k (`k_number`: decision co
 P... -> device/pma (`pma_number`: its supplements); NDA.../BLA... -> drug/drugsfda
 (`application_number`: its submissions). A change since the last run (Observation) is a
 finding; the first run only records what it saw. Recalls: device/enforcement and
-drug/enforcement searched by `product_description` for each watched subject's names,
-reported in the last WATCH_RECALL_DAYS days.
+drug/enforcement searched by `product_description` for the watched subjects' names (up to 40
+names a search, OR-ed), reported in the last WATCH_RECALL_DAYS days, every page (`skip`, up to
+openFDA's 25,000); each report is then matched to a subject by a whole name.
 
 Not done: De Novo numbers (DEN...) are not looked up (we have not confirmed which openFDA
 endpoint carries them), and device/classification needs a product code, which Source does not
@@ -28,7 +29,9 @@ from django.utils import timezone
 
 from . import Connector, Seen, mentions, subject_terms, watched_subjects
 
-RECALL_LIMIT = 100
+RECALL_LIMIT = 1000  # openFDA's largest page
+RECALL_TERMS = 40  # subject names per search (the URL stays a few kilobytes)
+MAX_SKIP = 25_000  # openFDA's pagination cap
 RECALL_ENDPOINTS = ("/device/enforcement.json", "/drug/enforcement.json")
 
 
@@ -70,13 +73,34 @@ def fetch_record(client, number):
     )
 
 
-def fetch_recalls(client, endpoint, term, since):
-    """Enforcement reports whose product description matches `term`, reported since `since`."""
-    search = f'product_description:"{term}" AND report_date:[{since:%Y%m%d} TO 29991231]'
-    answer = client.get_json(
-        endpoint, params={"search": search, "limit": RECALL_LIMIT}, missing_ok=True
-    )
-    return [] if answer is None else answer["results"]
+def fetch_recalls(client, endpoint, terms, since):
+    """Enforcement reports whose product description matches any of `terms` (openFDA reads
+    space-separated clauses as OR), reported since `since`, every page of them."""
+    names = " ".join(f'product_description:"{term}"' for term in terms)
+    search = f"({names}) AND report_date:[{since:%Y%m%d} TO 29991231]"
+    results = []
+    while True:
+        params = {"search": search, "limit": RECALL_LIMIT, "skip": len(results)}
+        answer = client.get_json(endpoint, params=params, missing_ok=True)
+        if answer is None:
+            return results
+        results.extend(answer["results"])
+        total = answer["meta"]["results"]["total"]
+        if not answer["results"] or len(results) >= min(total, MAX_SKIP):
+            return results
+
+
+def recall_groups(subjects):
+    """[(subject, terms)] lists of at most RECALL_TERMS names in all: one search each."""
+    groups, current, size = [], [], 0
+    for subject in subjects:
+        terms = subject_terms(subject)
+        if current and size + len(terms) > RECALL_TERMS:
+            groups.append(current)
+            current, size = [], 0
+        current.append((subject, terms))
+        size += len(terms)
+    return groups + ([current] if current else [])
 
 
 class OpenFDA(Connector):
@@ -96,9 +120,8 @@ class OpenFDA(Connector):
             for s in sources.only("pk", "fda_number", "url")
             if record_endpoint(s.fda_number)
         ]
-        for subject in watched_subjects():
-            for term in subject_terms(subject):
-                units.extend(("recall", (endpoint, subject, term)) for endpoint in RECALL_ENDPOINTS)
+        for group in recall_groups(watched_subjects()):
+            units.extend(("recall", (endpoint, group)) for endpoint in RECALL_ENDPOINTS)
         return units
 
     def check(self, client, unit, report):
@@ -148,26 +171,28 @@ class OpenFDA(Connector):
                 )
             )
 
-    def _recalls(self, client, endpoint, subject, term, report):
+    def _recalls(self, client, endpoint, group, report):
         since = (timezone.now() - datetime.timedelta(days=settings.WATCH_RECALL_DAYS)).date()
-        for recall in fetch_recalls(client, endpoint, term, since):
+        terms = [term for _, names in group for term in names]
+        for recall in fetch_recalls(client, endpoint, terms, since):
             description = recall.get("product_description", "")
-            if not mentions(description, [term]):
-                continue  # openFDA matches tokens; we want the whole name
-            number = recall["recall_number"]
-            report.found(
-                Seen(
-                    kind="recall",
-                    title=f"Recall {number} names {subject.name}: {description[:200]}",
-                    detail=(
-                        f"{recall.get('classification', '')}, {recall.get('status', '')}, "
-                        f"reported {recall.get('report_date', '')} by "
-                        f"{recall.get('recalling_firm', '')}. Reason: "
-                        f"{recall.get('reason_for_recall', '')}"
-                    ),
-                    external_id=number,
-                    url="https://www.accessdata.fda.gov/scripts/ires/index.cfm",
-                    subject=subject,
-                    key=endpoint,
-                )
-            )
+            for subject, names in group:
+                if mentions(description, names):  # openFDA matches tokens; we want the name
+                    report.found(self._recall(endpoint, recall, subject, description))
+
+    def _recall(self, endpoint, recall, subject, description):
+        number = recall["recall_number"]
+        return Seen(
+            kind="recall",
+            title=f"Recall {number} names {subject.name}: {description[:200]}",
+            detail=(
+                f"{recall.get('classification', '')}, {recall.get('status', '')}, "
+                f"reported {recall.get('report_date', '')} by "
+                f"{recall.get('recalling_firm', '')}. Reason: "
+                f"{recall.get('reason_for_recall', '')}"
+            ),
+            external_id=number,
+            url="https://www.accessdata.fda.gov/scripts/ires/index.cfm",
+            subject=subject,
+            key=endpoint,
+        )
