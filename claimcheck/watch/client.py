@@ -67,6 +67,14 @@ class Client:
     def close(self):
         self.session.close()
 
+    def _redact(self, text):
+        """`text` without the API key: errors end up in WatchRun.error and the logs, and
+        requests' own messages quote the URL with its query string."""
+        for name, value in self.params.items():
+            if "key" in name and value:
+                text = text.replace(str(value), "[key]")
+        return text
+
     def _pace(self):
         if self._last is not None and self.min_interval > 0:
             wait = self._last + self.min_interval - time.monotonic()
@@ -103,10 +111,13 @@ class Client:
                 else:
                     return response
             if attempt < self.retries:
-                logger.info("watch %s: %s; retry %d", self.provider, failure, attempt + 1)
+                logger.info(
+                    "watch %s: %s; retry %d", self.provider, self._redact(failure), attempt + 1
+                )
                 time.sleep(min(delay, self.max_wait))
         raise ProviderError(
-            f"{failure} (gave up after {self.retries + 1} attempts)", rate_limited=limited
+            self._redact(f"{failure} (gave up after {self.retries + 1} attempts)"),
+            rate_limited=limited,
         )
 
     def get_json(self, path, *, params=None, missing_ok=False):
@@ -116,7 +127,8 @@ class Client:
         try:
             return json.loads(response.content)
         except ValueError as error:
-            raise ProviderError(f"not JSON from {response.url}: {error}") from error
+            where = response.url.split("?", 1)[0]
+            raise ProviderError(f"not JSON from {where}: {error}") from error
 
     def get_text(self, path, *, params=None):
         return self.get(path, params=params).text

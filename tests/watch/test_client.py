@@ -86,3 +86,16 @@ def test_every_request_names_the_site_and_carries_the_fixed_parameters(provider)
     assert query == {"api_key": "test-key", "q": "1"}
     assert headers["User-Agent"].startswith("ClaimCheck-evidence-watch/1.0")
     assert "mailto:watch@claimcheck.example.org" in headers["User-Agent"]
+
+
+def test_errors_never_quote_the_api_key(provider):
+    client = Client(
+        provider="test", base_url="http://127.0.0.1:9", min_interval=0, params={"api_key": "s3cr3t"}
+    )
+    with pytest.raises(ProviderError) as refused:
+        client.get("/x")
+    provider.route("/x", Answer(b"not json"))
+    keyed = make_client(provider, params={"api_key": "s3cr3t"})
+    with pytest.raises(ProviderError) as garbled:
+        keyed.get_json("/x")
+    assert "s3cr3t" not in str(refused.value) + str(garbled.value)
