@@ -49,7 +49,7 @@ LIMITS = {
     "pubmed (no key, 3/s)": (pubmed.BATCH, 1 / 3, None),
     "pubmed (key, 10/s)": (pubmed.BATCH, 0.1, None),
     "crossref (10/s of 50/s)": (1, crossref.Crossref.min_interval, None),
-    "clinicaltrials (1/s)": (
+    "clinicaltrials (50/min)": (
         clinicaltrials.BATCH,
         clinicaltrials.ClinicalTrials.min_interval,
         None,
