@@ -434,6 +434,33 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "webhooks-tick": {"task": "webhooks.tick", "schedule": 30.0},
     "open-data-dump-daily": {"task": "snapshots.take", "schedule": crontab(hour=3, minute=15)},
+    # Evidence watch (claimcheck/watch/), at the cadences of the catalogue audit: retraction
+    # and erratum notices nightly, feeds daily, the rest weekly. Off unless WATCH_SOURCES says.
+    "watch-pubmed-nightly": {
+        "task": "watch.run",
+        "schedule": crontab(hour=2, minute=0),
+        "args": ["pubmed"],
+    },
+    "watch-fda-feeds-daily": {
+        "task": "watch.run",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ["fdaletters"],
+    },
+    "watch-crossref-weekly": {
+        "task": "watch.run",
+        "schedule": crontab(hour=1, minute=0, day_of_week="sun"),
+        "args": ["crossref"],
+    },
+    "watch-clinicaltrials-weekly": {
+        "task": "watch.run",
+        "schedule": crontab(hour=1, minute=30, day_of_week="mon"),
+        "args": ["clinicaltrials"],
+    },
+    "watch-openfda-weekly": {
+        "task": "watch.run",
+        "schedule": crontab(hour=1, minute=0, day_of_week="tue"),
+        "args": ["openfda"],
+    },
 }
 # Run jobs in the calling process instead of sending them (JOBS_EAGER=1: a shell, a one-off).
 CELERY_TASK_ALWAYS_EAGER = env.bool("JOBS_EAGER", default=False)

@@ -29,3 +29,19 @@ def test_the_daily_dump_job_stores_todays_dump_once(jobs_run_here, system_user):
     again = take.delay().get()
     assert again == {**first, "created": False}
     assert OpenDataSnapshot.objects.count() == 1
+
+
+def test_the_watch_is_scheduled_for_every_provider_and_only_runs_those_enabled(
+    jobs_run_here, settings, db
+):
+    from claimcheck.watch.connectors import registry
+    from claimcheck.watch.tasks import run
+
+    scheduled = [
+        entry["args"][0]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "watch.run"
+    ]
+    assert sorted(scheduled) == sorted(registry())
+    settings.WATCH_SOURCES = []
+    assert run.delay("crossref").get() == {"source": "crossref", "outcome": "not enabled"}
