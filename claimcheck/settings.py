@@ -441,6 +441,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
         "args": ["pubmed"],
     },
+    "watch-pubmed-reviews-monthly": {
+        "task": "watch.run",
+        "schedule": crontab(hour=3, minute=0, day_of_month=1),
+        "args": ["pubmedreviews"],
+    },
     "watch-fda-feeds-daily": {
         "task": "watch.run",
         "schedule": crontab(hour=6, minute=30),
@@ -509,6 +514,8 @@ WATCH_CLINICALTRIALS_URL = env.str(
 WATCH_OPENFDA_URL = env.str("WATCH_OPENFDA_URL", default="https://api.fda.gov")
 WATCH_OPENFDA_API_KEY = env.str("WATCH_OPENFDA_API_KEY", default="")
 WATCH_RECALL_DAYS = env.int("WATCH_RECALL_DAYS", default=365)
+# New systematic reviews: how far back (days since PubMed entered them) each monthly search looks.
+WATCH_REVIEW_DAYS = env.int("WATCH_REVIEW_DAYS", default=90)
 WATCH_FDA_FEEDS = env.list(
     "WATCH_FDA_FEEDS",
     default=[

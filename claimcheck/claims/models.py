@@ -157,6 +157,12 @@ class Subject(models.Model):
         help_text="A biologic active (exosomes, growth factors, secretome): an undisclosed "
         "origin is then rated as human.",
     )
+    review_query = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="A PubMed query for this subject's studies (e.g. exosome*[tiab] AND skin[tiab]): "
+        "the evidence watch looks for new systematic reviews and meta-analyses matching it.",
+    )
     concerns = models.ManyToManyField(Concern, blank=True, related_name="subjects")
     alternatives = models.ManyToManyField(
         "self",

@@ -15,6 +15,7 @@ from claimcheck.claims.models import Source, Subject
 
 class Provider(models.TextChoices):
     PUBMED = "pubmed", "PubMed (E-utilities)"
+    PUBMEDREVIEWS = "pubmedreviews", "PubMed (new systematic reviews)"
     CROSSREF = "crossref", "Crossref"
     CLINICALTRIALS = "clinicaltrials", "ClinicalTrials.gov"
     OPENFDA = "openfda", "openFDA"
@@ -32,6 +33,7 @@ class Finding(models.Model):
         RECALL = "recall", "Recall or enforcement report"
         WARNING_LETTER = "warning_letter", "Warning letter"
         SAFETY_NOTICE = "safety_notice", "Safety communication"
+        NEW_REVIEW = "new_review", "New systematic review or meta-analysis"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -29,6 +29,9 @@ NEXT_STEPS = {
     "claims that cite it.",
     Finding.Kind.NEW_FDA_RECORD: "Add or update the regulatory record on the subject if the "
     "new entry covers a claimed use.",
+    Finding.Kind.NEW_REVIEW: "Read the review; if it bears on the subject's claims, add it as a "
+    "source (paste its PMID), link it to those claims with its direction and judgements, and "
+    "re-rate.",
     Finding.Kind.RECALL: "Add a safety signal (kind recall) for the subject on the signal form.",
     Finding.Kind.WARNING_LETTER: "Add a safety signal (kind warning letter) for the subject on "
     "the signal form.",

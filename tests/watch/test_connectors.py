@@ -393,3 +393,31 @@ def test_recall_searches_or_the_names_and_follow_every_page(provider, catalogue,
         "Z-9990-2026",
         "Z-9991-2026",
     ]
+
+
+def test_pubmed_reviews_reports_new_reviews_of_a_subject_not_stored_yet(
+    provider, catalogue, enable
+):
+    subject = catalogue["subject"]
+    subject.review_query = "exotest[tiab] AND skin[tiab]"
+    subject.save(update_fields=["review_query"])
+    enable("pubmedreviews")
+    found = {"esearchresult": {"count": "2", "idlist": ["99000001", "99000077"]}}
+    provider.route("/eutils/esearch.fcgi", Answer(found))
+    summary = jobs.watch_run()["pubmedreviews"]
+    assert (summary["outcome"], summary["new"]) == ("ok", 1)  # 99000001 is stored already
+    finding = Finding.objects.get(kind="new_review")
+    assert finding.subject == subject and finding.external_id == "PMID:99000077"
+    assert "https://pubmed.ncbi.nlm.nih.gov/99000077/" == finding.url
+    ((_, query, _),) = provider.hits("/eutils/esearch.fcgi")
+    assert query["term"] == (
+        "(exotest[tiab] AND skin[tiab]) AND (systematic review[pt] OR meta-analysis[pt])"
+    )
+    assert (query["datetype"], query["reldate"]) == ("edat", "90")
+    assert jobs.watch_run()["pubmedreviews"]["new"] == 0  # a re-run records it once
+
+
+def test_pubmed_reviews_asks_nothing_for_subjects_without_a_query(provider, catalogue, enable):
+    enable("pubmedreviews")
+    assert jobs.watch_run()["pubmedreviews"]["requests"] == 0
+    assert not provider.hits("/eutils/esearch.fcgi")

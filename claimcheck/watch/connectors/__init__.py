@@ -136,6 +136,7 @@ def registry():
         c.name: c
         for c in (
             pubmed.PubMed,
+            pubmed.PubMedReviews,
             crossref.Crossref,
             clinicaltrials.ClinicalTrials,
             openfda.OpenFDA,

@@ -11,8 +11,11 @@ publication type "Retracted Publication" and a "Retraction in" reference; a retr
 notice itself is typed "Retraction of Publication"; errata are "Erratum in" references (or
 the type "Published Erratum"); expressions of concern are "Expression of concern in".
 
-Not done: esearch for new systematic reviews per subject needs a saved query per subject,
-and Subject has no such field yet, so this connector checks stored PMIDs only.
+New systematic reviews (PubMedReviews, below): for each watched subject with a saved query
+(Subject.review_query), `esearch.fcgi?db=pubmed&term=(<query>) AND (systematic review[pt] OR
+meta-analysis[pt])&datetype=edat&reldate=<days>&retmode=json` answers `{"esearchresult":
+{"count", "idlist": [...]}}`: the reviews entered in the last WATCH_REVIEW_DAYS days that the
+catalogue does not store yet each become a finding on the subject.
 """
 
 from django.conf import settings
@@ -99,4 +102,44 @@ class PubMed(Connector):
                 external_id=f"PMID:{pmid}",
                 url=PUBMED.format(pmid),
                 source=source,
+            )
+
+
+REVIEW_TYPES = "(systematic review[pt] OR meta-analysis[pt])"
+REVIEWS_PER_SUBJECT = 100  # esearch's retmax: more than that in a window is a query to narrow
+
+
+class PubMedReviews(PubMed):
+    name = "pubmedreviews"
+
+    def units(self):
+        from . import watched_subjects
+
+        return [s for s in watched_subjects() if s.review_query.strip()]
+
+    def check(self, client, unit, report):
+        from claimcheck.claims.models import Source
+
+        answer = client.get_json(
+            "/esearch.fcgi",
+            params={
+                "db": "pubmed",
+                "term": f"({unit.review_query}) AND {REVIEW_TYPES}",
+                "datetype": "edat",
+                "reldate": settings.WATCH_REVIEW_DAYS,
+                "retmax": REVIEWS_PER_SUBJECT,
+                "retmode": "json",
+            },
+        )
+        found = [str(pmid) for pmid in answer["esearchresult"]["idlist"]]
+        stored = set(Source.objects.filter(pmid__in=found).values_list("pmid", flat=True))
+        for pmid in found:
+            if pmid in stored:
+                continue
+            title = f"New review on {unit.name}: PMID {pmid}"
+            report.add(
+                [("new_review", "review", title, f"matches {unit.review_query}")],
+                external_id=f"PMID:{pmid}",
+                url=PUBMED.format(pmid),
+                subject=unit,
             )
