@@ -147,13 +147,17 @@ def _claim_paths(slug):
 
 def run(claim_ids, *, should_stop=None):
     """One pass for the current version; returns (version, pages requested, outcome) where
-    outcome is "done", "superseded" (the version moved), "stopped" or "already" (another pass
-    has this version)."""
+    outcome is "done", "superseded" (the version moved), "stopped", "already" (another pass
+    has this version) or "no address" (nothing says which host readers use)."""
     from django.core.handlers.wsgi import WSGIHandler
 
     from claimcheck import freshness
 
     version = freshness.current()
+    origin = _origin()
+    if origin is None:
+        logger.warning("warm: no SITE_URL and no plain host in ALLOWED_HOSTS to ask as")
+        return version, 0, "no address"
     if not cache.add(f"warming:{version:x}", 1, LOCK_SECONDS):
         return version, 0, "already"
     handler = WSGIHandler()
@@ -165,7 +169,7 @@ def run(claim_ids, *, should_stop=None):
                     return version, done, "superseded"
                 if should_stop is not None and should_stop():
                     return version, done, "stopped"
-            _get(handler, path)
+            _get(handler, origin, path)
             done += 1
     return version, done, "done"
 
@@ -187,9 +191,19 @@ def _connection_kept():
         signals.request_finished.connect(close_old_connections)
 
 
-def _get(handler, path):
-    """GET `path` through the whole stack as an anonymous reader of SITE_URL would."""
-    origin = urlsplit(settings.SITE_URL or f"https://{settings.ALLOWED_HOSTS[0]}")
+def _origin():
+    """The address readers use: SITE_URL, else https:// and the first allowed host that is a
+    plain name (not "*" or ".example.org"), else None."""
+    if settings.SITE_URL:
+        return urlsplit(settings.SITE_URL)
+    for host in settings.ALLOWED_HOSTS:
+        if host and "*" not in host and not host.startswith("."):
+            return urlsplit(f"https://{host}")
+    return None
+
+
+def _get(handler, origin, path):
+    """GET `path` through the whole stack as an anonymous reader of `origin` would."""
     secure = origin.scheme == "https"
     port = str(origin.port or (443 if secure else 80))
     media = "application/json" if path.startswith("/api/") else "text/html"

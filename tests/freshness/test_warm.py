@@ -210,3 +210,12 @@ def test_a_command_or_migration_starts_no_thread_pass(system_user, site):
     before = {t.ident for t in threading.enumerate()}
     claims(system_user, 1)  # committed outside any request
     assert not [t for t in threading.enumerate() if t.name == "warm" and t.ident not in before]
+
+
+def test_without_an_address_to_ask_as_a_pass_requests_nothing(system_user, settings):
+    claim = claims(system_user, 1)[0]
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["*", ".example.org"]
+    assert warm.run([claim.pk])[1:] == (0, "no address")
+    settings.ALLOWED_HOSTS = [".example.org", "claimcheck.example.org"]
+    assert warm._origin().netloc == "claimcheck.example.org"
