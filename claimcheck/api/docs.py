@@ -399,6 +399,24 @@ class CheckRequestOut(s.Serializer):
     status_url = s.URLField(help_text="The public status page of the request.")
 
 
+class WebhookOut(s.Serializer):
+    id = s.IntegerField()
+    url = s.URLField()
+    events = s.ListField(child=s.CharField(), help_text="Empty: every event.")
+    description = s.CharField(allow_blank=True)
+    active = s.BooleanField(help_text="False while our staff have paused it.")
+    created_at = s.DateTimeField()
+    api_url = s.URLField()
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret = s.CharField(help_text="The signing secret: shown only in this answer. Keep it.")
+
+
+class WebhookListOut(s.Serializer):
+    results = WebhookOut(many=True)
+
+
 def page_of(name, item, **extra):
     """A paginated list of `item`, as a named component."""
     fields = {

@@ -66,3 +66,13 @@ def may_see_unpublished(request):
     return is_partner(request) or (
         is_staff_session(request) and request.user.has_perm("claims.view_claim")
     )
+
+
+class KeyHolder(permissions.BasePermission):
+    """Only an API key's own requests (webhook endpoints belong to a key): anonymous callers
+    get a 401, staff sessions a 403."""
+
+    message = "Webhook endpoints belong to an API key: send your key."
+
+    def has_permission(self, request, view):
+        return acting_key(request) is not None

@@ -21,6 +21,7 @@ ROUTES = {
     "api:source": ("api:source", "pk"),
     "api:article": ("api:article", "slug"),
     "api:signal": ("api:signal", "slug"),
+    "api:webhook": ("api:webhook", "pk"),
 }
 _paths = {}  # script prefix -> {key: (head, tail) or None}: reverse() once per process
 
@@ -58,7 +59,15 @@ class Urls:
         self._article = based("article") or (self.base + "/articles/", "/")
         self._api = {
             name: based(f"api:{name}")
-            for name in ("claim", "claim-history", "subject", "source", "article", "signal")
+            for name in (
+                "claim",
+                "claim-history",
+                "subject",
+                "source",
+                "article",
+                "signal",
+                "webhook",
+            )
         }
 
     @staticmethod
@@ -499,3 +508,18 @@ def copy_check(result, urls):
             for item in result.unchecked[:COPY_CHECK_LISTED]
         ],
     }
+
+
+def webhook(endpoint, urls, *, secret=None):
+    out = {
+        "id": endpoint.pk,
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "description": endpoint.description,
+        "active": endpoint.active,
+        "created_at": endpoint.created_at,
+        "api_url": urls.api("webhook", endpoint.pk),
+    }
+    if secret is not None:
+        out["secret"] = secret
+    return out

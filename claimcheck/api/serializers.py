@@ -140,3 +140,15 @@ class CopyCheckInput(StrictSerializer):
         trim_whitespace=False,
         help_text="The marketing copy to check, up to 20,000 characters.",
     )
+
+
+class WebhookInput(StrictSerializer):
+    url = Url(max_length=500, help_text="Your HTTPS address that receives the events.")
+    events = s.ListField(
+        child=Text(max_length=40),
+        required=False,
+        max_length=10,
+        help_text="Event names to receive (claim.published, claim.changed, "
+        "claim.verdict_changed, claim.retracted); empty or absent: all.",
+    )
+    description = Text(max_length=200, required=False, allow_blank=True)

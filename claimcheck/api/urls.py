@@ -34,6 +34,8 @@ urlpatterns = [
     path("v1/search/", views.SearchView.as_view(), name="search"),
     path("v1/check-requests/", views.CheckRequestCreate.as_view(), name="check-requests"),
     path("v1/check/", views.CopyCheck.as_view(), name="check"),
+    path("v1/webhooks/", views.WebhookCollection.as_view(), name="webhooks"),
+    path("v1/webhooks/<int:pk>/", views.WebhookItem.as_view(), name="webhook"),
     path(
         "schema/",
         SpectacularAPIView.as_view(content_negotiation_class=SchemaNegotiation),

@@ -19,6 +19,8 @@ from articles import selectors as article_selectors
 from claimcheck import freshness, rubric
 from claimcheck.claims import copycheck, search, selectors, services
 from claimcheck.claims.models import Claim, EvidenceLink, SafetySignal, Source, Subject
+from claimcheck.webhooks import services as webhook_services
+from claimcheck.webhooks.models import Endpoint as WebhookEndpoint
 
 from . import conditional, docs, errors, filters, schema, throttling
 from . import representations as rep
@@ -26,7 +28,15 @@ from . import serializers as inputs
 from .errors import Conflict
 from .pagination import Page, page_params, paginate, paginate_by_cursor
 from .parsers import PlainTextJSONParser, StrictJSONParser
-from .permissions import PublicCreate, PublicRead, Writer, is_staff_session, may_see_unpublished
+from .permissions import (
+    KeyHolder,
+    PublicCreate,
+    PublicRead,
+    Writer,
+    acting_key,
+    is_staff_session,
+    may_see_unpublished,
+)
 from .throttling import (
     CheckRequestThrottle,
     ClientRateThrottle,
@@ -1229,3 +1239,110 @@ class CopyCheck(ApiView):
             raise errors.PayloadTooLarge(_too_long(len(text)))
         result = copycheck.check(text)
         return Response(rep.copy_check(result, self.urls))
+
+
+_EX_WEBHOOK = {
+    "id": 7,
+    "url": "https://shop.example.com/hooks/claimcheck",
+    "events": ["claim.retracted", "claim.verdict_changed"],
+    "description": "Take retracted verdicts off product pages",
+    "active": True,
+    "created_at": "2026-12-08T09:30:00Z",
+    "api_url": "https://claimcheck.example.org/api/v1/webhooks/7/",
+}
+
+
+def _own_endpoints(request):
+    return WebhookEndpoint.objects.filter(api_key=acting_key(request)).order_by("id")
+
+
+class _Webhooks(ApiView):
+    schema_tags = ["webhooks"]
+    permission_classes = [KeyHolder]
+    throttle_classes = [ClientRateThrottle, WriteRateThrottle]
+    cache_answers = False
+
+    def _endpoint(self, request, pk):
+        endpoint = _own_endpoints(request).filter(pk=pk).first()
+        if endpoint is None:
+            raise Http404("Your key has no webhook endpoint with this address.")
+        return endpoint
+
+
+class WebhookList(_Webhooks):
+    @schema.read(
+        summary="Your webhook endpoints",
+        description="The endpoints registered for the API key you send (at most "
+        f"{webhook_services.MAX_ENDPOINTS_PER_KEY}). The developers page says how deliveries "
+        "are signed and retried.",
+        response=docs.WebhookListOut,
+        example={"results": [_EX_WEBHOOK]},
+    )
+    def get(self, request):
+        return Response({"results": [rep.webhook(e, self.urls) for e in _own_endpoints(request)]})
+
+
+class WebhookCreate(_Webhooks):
+    @schema.write(
+        summary="Register a webhook endpoint",
+        description="An https:// address outside private networks. The answer carries the "
+        "signing secret, the only time it is shown. The same address twice, an unknown event "
+        "or more than the limit is a 400 naming the field.",
+        request=inputs.WebhookInput,
+        response=docs.WebhookCreatedOut,
+        example={**_EX_WEBHOOK, "secret": "whsec_" + "3f" * 24},
+        status=201,
+        update=False,
+        conflict=False,
+    )
+    def post(self, request):
+        data = inputs.WebhookInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint, secret = webhook_services.endpoint_create(
+            key=acting_key(request),
+            url=data.validated_data["url"],
+            events=data.validated_data.get("events", []),
+            description=data.validated_data.get("description", ""),
+        )
+        body = rep.webhook(endpoint, self.urls, secret=secret)
+        response = Response(body, status=201)
+        response["Location"] = body["api_url"]
+        return response
+
+
+class WebhookCollection(WebhookCreate, WebhookList):
+    """webhooks/: the calling key's endpoints (GET) and a new one (POST)."""
+
+
+class WebhookDetail(_Webhooks):
+    @schema.read(
+        summary="A webhook endpoint",
+        description="One of your key's endpoints (another key's is a 404).",
+        response=docs.WebhookOut,
+        example=_EX_WEBHOOK,
+    )
+    def get(self, request, pk):
+        return Response(rep.webhook(self._endpoint(request, pk), self.urls))
+
+
+class WebhookDelete(_Webhooks):
+    @extend_schema(
+        summary="Remove a webhook endpoint",
+        description="Nothing more is delivered to it; deliveries already made stay in our log.",
+        responses={
+            204: None,
+            401: schema.UNAUTHORIZED,
+            403: schema.FORBIDDEN,
+            404: schema.NOT_FOUND,
+            406: schema.NOT_ACCEPTABLE,
+            429: schema.THROTTLED,
+        },
+        parameters=schema.RESPONSE_HEADERS,
+    )
+    def delete(self, request, pk):
+        webhook_services.endpoint_delete(endpoint=self._endpoint(request, pk))
+        return Response(status=204)
+
+
+class WebhookItem(WebhookDelete, WebhookDetail):
+    """webhooks/<id>/: one of the calling key's endpoints (GET), or its removal (DELETE)."""

@@ -66,6 +66,11 @@ MATRIX = [
         [201, 201, 201, 401, 201, 201, 201],
     ),
     ("get", "/api/v1/check-requests/", None, [405, 405, 405, 401, 405, 405, 405]),
+    # Webhook endpoints belong to a key (any key, read or write); sessions are refused.
+    ("get", "/api/v1/webhooks/", None, [401, 200, 200, 401, 403, 403, 403]),
+    ("post", "/api/v1/webhooks/", {}, [401, 400, 400, 401, 403, 403, 403]),
+    ("get", "/api/v1/webhooks/1/", None, [401, 404, 404, 401, 403, 403, 403]),
+    ("delete", "/api/v1/webhooks/1/", None, [401, 404, 404, 401, 403, 403, 403]),
 ]
 
 
@@ -207,10 +212,12 @@ def test_the_description_offers_both_key_schemes_and_no_credentials_for_public_c
         for method, operation in operations.items():
             security = operation["security"]
             assert {"Bearer": []} in security and {"ApiKey": []} in security, (method, path)
-            anonymous = method == "get" or (method, path) in public
+            keys_only = path.startswith("/api/v1/webhooks/")  # a key's own endpoints
+            anonymous = (method == "get" and not keys_only) or (method, path) in public
             assert ({} in security) == anonymous, (method, path)
+            assert ({"StaffSession": []} in security) == (not keys_only), (method, path)
             checked += 1
-    assert checked == 22
+    assert checked == 26
 
 
 def test_keys_are_stored_hashed_and_record_their_last_use(read_key):
@@ -329,9 +336,9 @@ def test_every_api_view_names_a_permission_from_the_allow_list():
     from drf_spectacular.views import SpectacularAPIView
     from rest_framework.permissions import AllowAny
 
-    from claimcheck.api.permissions import PublicCreate, PublicRead, Writer
+    from claimcheck.api.permissions import KeyHolder, PublicCreate, PublicRead, Writer
 
-    allowed = {PublicRead, PublicCreate, Writer}
+    allowed = {PublicRead, PublicCreate, Writer, KeyHolder}
     api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
     checked = 0
     for pattern in api.url_patterns:

@@ -18,7 +18,9 @@ LISTS = {
     "/api/v1/articles/": {},
     "/api/v1/search/": {"q": "retinol"},
 }
-NOT_LISTS = {"/api/v1/rubric/"}
+# Not walked: the rubric is one document; a key's webhook endpoints are private to it (they
+# carry api_url too: tests/api/test_webhooks.py follows it).
+NOT_LISTS = {"/api/v1/rubric/", "/api/v1/webhooks/"}
 # Named things the API has no address for yet: a concern is a filter of the claims list
 # (?concern=<slug>) and a page on the site, not an API resource.
 NO_API_ADDRESS = {"concerns"}
