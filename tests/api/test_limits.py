@@ -8,7 +8,7 @@ import pytest
 
 from ..queries import COUNTED, VERSION
 from ..redis_server import production_caches
-from .conftest import key_client
+from .conftest import key_client, session_client
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,43 @@ def test_browsers_may_read_the_limit_fields_cross_origin(api):
     exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
     assert {"RateLimit", "RateLimit-Policy", "Retry-After"} <= exposed
     assert "RateLimit" in response
+
+
+def test_a_staff_session_is_counted_against_the_staff_limit(editor, low_rates):
+    response = session_client(editor).get("/api/v1/rubric/")
+    assert response.status_code == 200
+    assert response["RateLimit-Policy"] == '"staff";q=5;w=60'
+    assert limits(response) == {"staff": (4, limits(response)["staff"][1])}
+
+
+@pytest.mark.parametrize("method", ["head", "options"])
+def test_a_safe_method_with_a_write_key_is_not_counted_as_a_write(write_key, low_rates, method):
+    client = key_client(write_key)
+    response = getattr(client, method)("/api/v1/sources/")
+    assert response.status_code == 200
+    assert response["RateLimit-Policy"] == '"api_key";q=5;w=60'
+    written = client.post("/api/v1/sources/", {}, format="json")
+    assert limits(written)["write"][0] == 1  # both writes of the hour still there before it
+
+
+def test_check_requests_are_counted_per_address_in_the_counter_the_site_form_counts(
+    api, client, low_rates
+):
+    """Two an hour per address, the form's and the API's together; a client whose address is
+    not an IP address shares the one counter for unknown addresses with the form's."""
+    low_rates.CHECK_REQUEST_RATE = "2/hour"
+    form = {"claim_text": "Salmon sperm serum regrows collagen", "seen_at": "", "details": ""}
+    for address in ("198.51.100.7", "not-an-address"):
+        for _ in range(2):
+            assert client.post("/requests/new/", form, REMOTE_ADDR=address).status_code == 302
+        refused = api.post(
+            "/api/v1/check-requests/", {"claim_text": "Exosomes regrow hair."}, REMOTE_ADDR=address
+        )
+        assert refused.status_code == 429, address
+    other = api.post(
+        "/api/v1/check-requests/",
+        {"claim_text": "Exosomes regrow hair."},
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert other.status_code == 201
+    assert limits(other)["check_request"][0] == 1
