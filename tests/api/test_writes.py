@@ -341,3 +341,15 @@ def test_numbers_are_not_taken_for_text_in_a_draft(write_key):
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"title"}
     assert not Claim.objects.exists() and not Source.objects.exists()
+
+
+def test_an_update_with_if_match_star_is_a_428_that_asks_for_the_etag(partner_draft):
+    client, _ = partner_draft
+    url = "/api/v1/claims/partner-claim/"
+    response = client.patch(url, {"outcome": "scars"}, format="json", HTTP_IF_MATCH="*")
+    assert response.status_code == 428
+    assert response.json()["error"]["message"] == (
+        "If-Match: * does not stop a concurrent change from being overwritten: send the "
+        "ETag you last read."
+    )
+    assert Claim.objects.get(slug="partner-claim").outcome != "scars"
