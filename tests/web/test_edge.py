@@ -213,6 +213,26 @@ def test_the_anonymous_limit_still_holds_and_counts_each_read_once(stacks, site,
     assert edge.get(api, headers={"If-None-Match": answers[0]["ETag"]}).status_code == 304
 
 
+def test_a_read_the_edge_counted_and_refused_is_not_counted_again_by_the_stack(
+    stacks, site, settings
+):
+    """The edge counts each read it answers; one over the limit goes through the stack, which
+    answers the 429 with the edge's count instead of counting the read a second time."""
+    from claimcheck.accounts.models import RateCounter
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "anon": "2/min",
+        },
+    }
+    _, edge = stacks
+    api = f"/api/v1/claims/{site['claims'][0].slug}/"
+    assert [edge.get(api).status_code for _ in range(4)] == [200, 200, 429, 429]
+    assert RateCounter.objects.get(key="throttle:anon:10.0.0.2").count == 4
+
+
 def test_a_published_change_is_never_answered_from_an_older_kept_answer(
     stacks, site, system_user, django_capture_on_commit_callbacks
 ):
