@@ -1,5 +1,6 @@
 """HTTP caching: validators on every read, 304s, Cache-Control by caller, CORS for reads."""
 
+import logging
 import re
 import time
 
@@ -251,3 +252,36 @@ def test_the_stack_answers_a_repeated_anonymous_read_whole_from_the_kept_answer(
     assert again.content == first.content
     assert again["Content-Type"] == "application/json"
     assert again["ETag"] == first["ETag"]
+
+
+def _unavailable(*args, **kwargs):
+    raise ConnectionError("the cache went away")
+
+
+def _logged(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == "claimcheck.api.conditional"]
+
+
+def test_without_the_content_version_an_anonymous_read_is_answered_uncached_and_logged(
+    api, db, monkeypatch, caplog
+):
+    from claimcheck import freshness
+
+    monkeypatch.setattr(freshness, "current", _unavailable)
+    with caplog.at_level(logging.WARNING, logger="claimcheck.api.conditional"):
+        response = api.get("/api/v1/rubric/")
+    assert response.status_code == 200
+    assert _directives(response) == {"private", "no-cache"}
+    assert re.fullmatch(r'"[0-9a-f]{40}"', response["ETag"])
+    assert _logged(caplog) == ["content version unavailable; answering uncached"]
+
+
+def test_an_answer_the_cache_cannot_keep_is_still_answered_and_logged(api, db, monkeypatch, caplog):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(cache, "set", _unavailable)
+    with caplog.at_level(logging.WARNING, logger="claimcheck.api.conditional"):
+        response = api.get("/api/v1/rubric/")
+    assert response.status_code == 200
+    assert _directives(response) == {"public", "max-age=60"}
+    assert _logged(caplog) == ["answer not cached: cache unavailable"]
