@@ -122,3 +122,27 @@ def test_without_the_push_every_request_reads_the_shared_version(client, site, p
     before = pushed.reads()
     assert client.get(url).status_code == 200
     assert pushed.reads() - before == 1  # one round trip for the version and the page
+
+
+def test_with_the_version_pushed_the_stack_keeps_api_answers_in_the_process(
+    client, site, pushed, settings
+):
+    """Behind the edge (or in a worker that has not kept the answer at the edge yet), a
+    repeated anonymous API read is answered from the process: no version, no answer fetched."""
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if not m.endswith("AnonymousEdgeMiddleware")
+    ]
+    api = "/api/v1/sources/"
+    first = client.get(api)
+    assert first.status_code == 200
+    before = pushed.reads()
+    again = client.get(api)
+    assert (again.status_code, again.content) == (200, first.content)
+    assert again["Content-Type"] == "application/json"
+    assert pushed.reads() == before
+    # Kept in the shared cache too, where a worker without it in its process finds it.
+    freshness.local.clear()
+    assert client.get(api).content == first.content
+    assert pushed.reads() - before == 1  # the answer, fetched once, then kept here again
+    assert client.get(api).content == first.content
+    assert pushed.reads() - before == 1
