@@ -294,3 +294,13 @@ def test_an_answer_the_cache_cannot_keep_is_still_answered_and_logged(api, db, m
     assert response.status_code == 200
     assert _directives(response) == {"public", "max-age=60"}
     assert _logged(caplog) == ["answer not cached: cache unavailable"]
+
+
+def test_an_answer_the_cache_cannot_be_read_for_is_built_again(api, db, monkeypatch):
+    from django.core.cache import cache
+
+    first = api.get("/api/v1/rubric/")
+    monkeypatch.setattr(cache, "get", _unavailable)
+    again = api.get("/api/v1/rubric/")
+    assert again.status_code == 200
+    assert again.content == first.content
