@@ -124,6 +124,12 @@ def test_without_the_push_every_request_reads_the_shared_version(client, site, p
     assert pushed.reads() - before == 1  # one round trip for the version and the page
 
 
+def _sets(server):
+    """SET commands the server has processed so far (answers, pages and documents kept)."""
+    stats = redis.Redis.from_url(server.url).info("commandstats")
+    return stats.get("cmdstat_set", {}).get("calls", 0)
+
+
 def test_with_the_version_pushed_the_stack_keeps_api_answers_in_the_process(
     client, site, pushed, settings
 ):
@@ -135,11 +141,12 @@ def test_with_the_version_pushed_the_stack_keeps_api_answers_in_the_process(
     api = "/api/v1/sources/"
     first = client.get(api)
     assert first.status_code == 200
-    before = pushed.reads()
+    before, sets = pushed.reads(), _sets(pushed)
     again = client.get(api)
     assert (again.status_code, again.content) == (200, first.content)
     assert again["Content-Type"] == "application/json"
     assert pushed.reads() == before
+    assert _sets(pushed) == sets  # not written back either
     # Kept in the shared cache too, where a worker without it in its process finds it.
     freshness.local.clear()
     assert client.get(api).content == first.content
