@@ -441,7 +441,7 @@ class ClaimDetail(ApiView):
             # shared by every worker (one cache read instead of seven queries and a render).
             media = request.accepted_media_type
             body = freshness.document(
-                f"{name}:{media}",
+                f"{name}:{''.join(media.split())}",  # "application/json; indent=2": no spaces
                 lambda: renderer.render(build(), media, self.get_renderer_context()),
             )
             return HttpResponse(body, content_type=renderer.media_type)

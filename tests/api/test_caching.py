@@ -304,3 +304,14 @@ def test_an_answer_the_cache_cannot_be_read_for_is_built_again(api, db, monkeypa
     again = api.get("/api/v1/rubric/")
     assert again.status_code == 200
     assert again.content == first.content
+
+
+def test_an_indented_claim_detail_is_its_own_cached_document(api, published_claim):
+    """The media type names the document in the cache; with its parameter (a space after
+    the semicolon) it must still be a key every cache accepts."""
+    url = f"/api/v1/claims/{published_claim.slug}/"
+    indented = api.get(url, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.status_code == 200
+    assert indented.content.startswith(b'{\n  "')
+    plain = api.get(url, HTTP_ACCEPT="application/json")
+    assert plain.status_code == 200 and plain.content.startswith(b'{"')
