@@ -91,3 +91,18 @@ def test_without_a_key_it_is_a_401_and_a_staff_session_a_403(api, admin_user):
     assert api.get("/api/v1/webhooks/").status_code == 401
     assert api.post("/api/v1/webhooks/", {"url": HOOK}, format="json").status_code == 401
     assert session_client(admin_user).get("/api/v1/webhooks/").status_code == 403
+
+
+def test_listing_a_keys_endpoints_costs_the_same_queries_however_many(
+    read_key, loopback_allowed, django_assert_num_queries
+):
+    client = key_client(read_key)
+    client.get("/api/v1/webhooks/")  # the key's first use records last_used_at: not counted
+
+    for n in range(3):
+        client.post("/api/v1/webhooks/", {"url": f"{HOOK}/{n}"}, format="json")
+    # The key (with its account), the rate-limit counter, the endpoints. (A keyed read has
+    # its own ETag, a hash of the body, so it reads no content version.)
+    with django_assert_num_queries(3):
+        listed = client.get("/api/v1/webhooks/")
+    assert len(listed.json()["results"]) == 3
