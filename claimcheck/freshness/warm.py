@@ -120,7 +120,8 @@ def paths(claim_ids):
     from claimcheck.claims.models import Claim
 
     published = Claim.objects.filter(status=Claim.Status.PUBLISHED)
-    first = list(published.filter(pk__in=claim_ids).values_list("slug", flat=True))
+    touched = list(published.filter(pk__in=claim_ids).values_list("slug", "subject__slug"))
+    first = [slug for slug, _ in touched]
     rest = (
         published.exclude(pk__in=claim_ids)
         .order_by("-updated_at", "pk")
@@ -129,6 +130,9 @@ def paths(claim_ids):
     out = []
     for slug in first:
         out += _claim_paths(slug)
+    out += [
+        reverse("web:subject", args=[s]) for s in dict.fromkeys(subject for _, subject in touched)
+    ]
     out += [
         reverse("web:home"),
         reverse("api:claims"),

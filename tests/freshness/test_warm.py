@@ -98,10 +98,14 @@ def test_a_pass_warms_every_other_published_claim_and_the_lists_too(system_user,
     first, *others = claims(system_user, 3)
     draft = ClaimFactory()
     paths = warm.paths([first.pk])
-    assert paths[:2] == [f"/claims/{first.slug}/", f"/api/v1/claims/{first.slug}/"]
-    assert paths[2:6] == ["/", "/api/v1/claims/", "/feeds/verdicts.atom", "/sitemap.xml"]
+    assert paths[:3] == [
+        f"/claims/{first.slug}/",
+        f"/api/v1/claims/{first.slug}/",
+        f"/subjects/{first.subject.slug}/",
+    ]
+    assert paths[3:7] == ["/", "/api/v1/claims/", "/feeds/verdicts.atom", "/sitemap.xml"]
     assert paths[-1] == "/open-data/claimcheck-open-data.zip"
-    assert sorted(paths[6:-1]) == sorted(
+    assert sorted(paths[7:-1]) == sorted(
         p for c in others for p in (f"/claims/{c.slug}/", f"/api/v1/claims/{c.slug}/")
     )
     assert not any(draft.slug in p for p in paths)  # drafts are never requested
