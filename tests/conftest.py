@@ -58,6 +58,17 @@ def staff_login(db):
 
 
 @pytest.fixture
+def jobs_run_here():
+    """Jobs sent with .delay() run at once in this process (the worker's code path, without
+    the worker process: tests/freshness/test_worker.py runs a real one)."""
+    from claimcheck import celery_app
+
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def superuser_client(client, staff_login):
     """`client` signed in to the admin as a superuser (operations staff)."""
     from django.contrib.auth import get_user_model

@@ -8,13 +8,6 @@ from claimcheck.snapshots.models import OpenDataSnapshot
 from claimcheck.snapshots.tasks import take
 
 
-@pytest.fixture
-def jobs_run_here():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
 def test_every_scheduled_job_is_a_registered_task():
     celery_app.autodiscover_tasks(force=True)  # as a worker does when it starts
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

@@ -4,20 +4,17 @@ and the schedule (django-celery-beat)."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from claimcheck import celery_app
 from claimcheck.freshness.tasks import warm_after_change
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def results_kept():
+def results_kept(jobs_run_here):
     """Jobs run here, their results stored as a worker stores them (the task reads the
     setting when it is bound, so it is set on the task)."""
-    celery_app.conf.task_always_eager = True
     warm_after_change.store_eager_result = True
     yield
-    celery_app.conf.task_always_eager = False
     warm_after_change.store_eager_result = False
 
 

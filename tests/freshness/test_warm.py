@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.core.cache import cache
 
-from claimcheck import celery_app, freshness
+from claimcheck import freshness
 from claimcheck.claims import services
 from claimcheck.freshness import warm
 
@@ -34,15 +34,6 @@ def publish(claim, by):
 def site(settings):
     settings.SITE_URL = "http://testserver"
     return settings
-
-
-@pytest.fixture
-def jobs_run_here():
-    """Jobs sent with .delay() run at once in this process (the worker's code path, without
-    the worker process: tests/freshness/test_worker.py runs a real one)."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture

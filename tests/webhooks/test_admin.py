@@ -2,7 +2,6 @@
 
 import pytest
 
-from claimcheck import celery_app
 from claimcheck.accounts import services as key_services
 from claimcheck.webhooks import services
 from claimcheck.webhooks.models import Delivery, Endpoint
@@ -43,7 +42,7 @@ def test_an_address_inside_a_private_network_is_a_form_error(superuser_client, k
 
 
 def test_deliver_again_sends_a_delivery_that_gave_up(
-    superuser_client, key, receiver, system_user, django_capture_on_commit_callbacks
+    superuser_client, key, receiver, system_user, django_capture_on_commit_callbacks, jobs_run_here
 ):
     receiver.mode = "fail"
     services.endpoint_create(key=key, url=receiver.url)
@@ -52,16 +51,12 @@ def test_deliver_again_sends_a_delivery_that_gave_up(
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(status="failed", attempts=8)
     receiver.mode = "ok"
-    celery_app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            answer = superuser_client.post(
-                "/admin/webhooks/delivery/",
-                {"action": "redeliver", "_selected_action": [delivery.pk]},
-                follow=True,
-            )
-    finally:
-        celery_app.conf.task_always_eager = False
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = superuser_client.post(
+            "/admin/webhooks/delivery/",
+            {"action": "redeliver", "_selected_action": [delivery.pk]},
+            follow=True,
+        )
     assert answer.status_code == 200
     delivery.refresh_from_db()
     assert delivery.status == "delivered"

@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from claimcheck import celery_app
 from claimcheck.accounts import services as key_services
 from claimcheck.claims import services as claim_services
 from claimcheck.webhooks import services
@@ -163,14 +162,12 @@ def test_a_revoked_keys_endpoints_receive_nothing(receiver, partner_key, system_
     assert services.events_fan_out() == 0
 
 
-def test_the_scheduled_job_reads_the_history_and_delivers(receiver, partner_key, system_user):
+def test_the_scheduled_job_reads_the_history_and_delivers(
+    receiver, partner_key, system_user, jobs_run_here
+):
     services.endpoint_create(key=partner_key, url=receiver.url)
     published(system_user)
-    celery_app.conf.task_always_eager = True
-    try:
-        assert tick.delay().get() == {"created": 1, "queued": 1}
-    finally:
-        celery_app.conf.task_always_eager = False
+    assert tick.delay().get() == {"created": 1, "queued": 1}
     assert Delivery.objects.get().status == "delivered"
     assert len(receiver.requests) == 1
 
